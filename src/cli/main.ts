@@ -1,0 +1,67 @@
+import { Command } from 'commander';
+import { loadConfig } from '../platform/config.js';
+import { openDatabase } from '../platform/db.js';
+import { migrate } from '../platform/migrate.js';
+import { createOmniloop } from '../app.js';
+import { ensureOwner } from '../modules/access/index.js';
+
+const program = new Command();
+program.name('omniloop').description('Omnichannel O2O commerce and marketing platform');
+
+program
+  .command('serve')
+  .description('run the API server (and its background worker)')
+  .option('--demo', 'load the demo brand into an empty database first')
+  .option('-p, --port <port>', 'port to listen on (default PORT or 4000)')
+  .action(async (opts: { demo?: boolean; port?: string }) => {
+    const config = loadConfig(process.env, opts.port ? { port: Number(opts.port) } : {});
+    const omni = await createOmniloop(config);
+    const db = omni.database.db;
+    let signIn: { email: string; password: string } | null = null;
+    if (opts.demo) {
+      const { seedDemo } = await import('./seed-demo.js');
+      signIn = await seedDemo(db);
+    }
+    const owner = await ensureOwner(db, config.ownerEmail);
+    if (owner) signIn = owner;
+    await omni.app.listen({ port: config.port, host: config.host });
+    const where = omni.database.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `embedded database in ${config.dataDir}`;
+    console.log(`\nOmniloop is running at ${config.publicUrl}`);
+    console.log(`  API description: ${config.publicUrl}/openapi.json   API docs: ${config.publicUrl}/docs`);
+    console.log(`  Data: ${where}`);
+    if (signIn) console.log(`  Sign in as ${signIn.email} with password ${signIn.password}  (shown once; keep it)`);
+    const stop = async () => {
+      await omni.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+program
+  .command('migrate')
+  .description('apply database migrations and exit')
+  .action(async () => {
+    const config = loadConfig();
+    const database = await openDatabase(config);
+    const applied = await migrate(database.db, (name) => console.log(`applied ${name}`));
+    console.log(applied.length ? `${applied.length} migrations applied` : 'database is up to date');
+    await database.close();
+  });
+
+program
+  .command('seed')
+  .description('load data into the database')
+  .option('--demo', 'the demo brand: stores, channels, products, stock')
+  .action(async (opts: { demo?: boolean }) => {
+    if (!opts.demo) program.error('say what to seed: --demo');
+    const config = loadConfig();
+    const database = await openDatabase(config);
+    await migrate(database.db);
+    const { seedDemo } = await import('./seed-demo.js');
+    const signIn = await seedDemo(database.db);
+    if (signIn) console.log(`Sign in as ${signIn.email} with password ${signIn.password}`);
+    await database.close();
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,48 @@
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import { mkdirSync } from 'node:fs';
+import { PGliteDialect } from './pglite-dialect.js';
+import type { Config } from './config.js';
+
+/** Modules type only their own tables (`tables<InventoryTables>(db)`), which keeps boundaries honest. */
+export type AnyDb = Kysely<any>;
+export type Tx = Transaction<any>;
+export type Executor = AnyDb | Tx;
+
+export interface Database {
+  db: AnyDb;
+  kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+// bigint columns hold minor units and counters well inside 2^53: read them as numbers.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'dbPool'>, opts: { memory?: boolean } = {}): Promise<Database> {
+  if (config.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.dbPool });
+    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'postgres', close: () => db.destroy() };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  let dataDir: string | undefined;
+  if (!opts.memory) {
+    mkdirSync(config.dataDir, { recursive: true });
+    dataDir = config.dataDir;
+  }
+  const client = await PGlite.create(dataDir ? { dataDir } : {});
+  const db = new Kysely<any>({ dialect: new PGliteDialect(client) });
+  return { db, kind: 'pglite', close: () => db.destroy() };
+}
+
+export function tables<T>(db: Executor): Kysely<T> {
+  return db as unknown as Kysely<T>;
+}
+
+/** Runs `fn` in a transaction, or inside the caller's when `db` already is one. */
+export async function inTx<R>(db: Executor, fn: (tx: Tx) => Promise<R>): Promise<R> {
+  if (db.isTransaction) return fn(db as Tx);
+  return db.transaction().execute(fn);
+}
+
+export { sql };

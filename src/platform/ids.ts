@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+
+// Crockford base32: no I, L, O, U, so ids read back unambiguously.
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** 48-bit millisecond time then 80 random bits, base32: sortable by creation time (ULID layout). */
+export function ulid(now = Date.now()): string {
+  let time = '';
+  let t = now;
+  for (let i = 0; i < 10; i++) {
+    time = ALPHABET[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  const bytes = randomBytes(16);
+  let rand = '';
+  for (let i = 0; i < 16; i++) rand += ALPHABET[bytes[i] % 32];
+  return time + rand;
+}
+
+/** A prefixed id such as `ord_01JB…`: the prefix says what it is, the rest sorts by time. */
+export function newId(prefix: string): string {
+  return `${prefix}_${ulid()}`;
+}
+
+/** A secret token: prefix plus 32 random bytes in base64url. */
+export function newSecret(prefix: string): string {
+  return `${prefix}_${randomBytes(32).toString('base64url')}`;
+}

@@ -1,0 +1,69 @@
+import { newId } from './ids.js';
+import type { Executor } from './db.js';
+
+export interface DomainEvent<P = Record<string, unknown>> {
+  id: string;
+  type: string;
+  aggregateId: string | null;
+  payload: P;
+  createdAt: string;
+}
+
+/**
+ * Writes a domain event in the caller's transaction: it exists exactly when the change it describes
+ * commits. Handlers (webhooks, projections, messages) run later from the worker.
+ */
+export async function emit(tx: Executor, type: string, aggregateId: string | null, payload: object): Promise<string> {
+  const id = newId('evt');
+  await tx
+    .insertInto('outbox_event')
+    .values({ id, type, aggregate_id: aggregateId, payload: JSON.stringify(payload) })
+    .execute();
+  return id;
+}
+
+export type EventHandler = (tx: Executor, event: DomainEvent) => Promise<void>;
+
+/** In-process registry of outbox handlers; the worker runs them inside the claim transaction. */
+export class EventHandlers {
+  private readonly handlers: Array<{ pattern: string; fn: EventHandler }> = [];
+  on(pattern: string, fn: EventHandler): void {
+    this.handlers.push({ pattern, fn });
+  }
+  for(type: string): EventHandler[] {
+    return this.handlers.filter((h) => h.pattern === '*' || h.pattern === type || (h.pattern.endsWith('.*') && type.startsWith(h.pattern.slice(0, -1)))).map((h) => h.fn);
+  }
+}
+
+/**
+ * Claims a batch of pending events with FOR UPDATE SKIP LOCKED (so replicas share the work without
+ * waiting on each other), runs their handlers and marks them processed in the same transaction.
+ * Returns how many events were processed.
+ */
+export async function drainOutbox(db: Executor, handlers: EventHandlers, batch = 100): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    const rows = await tx
+      .selectFrom('outbox_event')
+      .selectAll()
+      .where('processed_at', 'is', null)
+      .orderBy('id')
+      .limit(batch)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    for (const r of rows) {
+      const event: DomainEvent = {
+        id: r.id,
+        type: r.type,
+        aggregateId: r.aggregate_id,
+        payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
+        createdAt: new Date(r.created_at).toISOString(),
+      };
+      for (const h of handlers.for(event.type)) await h(tx, event);
+    }
+    if (rows.length) {
+      await tx.updateTable('outbox_event').set({ processed_at: new Date() }).where('id', 'in', rows.map((r: any) => r.id)).execute();
+    }
+    return rows.length;
+  });
+}

@@ -1,0 +1,55 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { AnyDb } from './db.js';
+import type { Job } from './module.js';
+
+/**
+ * Runs each job on its own timer; a job that did work runs again at once, an idle one waits its
+ * interval. Every job claims rows with SKIP LOCKED or conditional updates, so any number of server
+ * replicas can run workers side by side.
+ */
+export class Worker {
+  private timers = new Map<string, NodeJS.Timeout>();
+  private running = new Set<Promise<unknown>>();
+  private stopped = true;
+
+  constructor(
+    private readonly db: AnyDb,
+    private readonly jobs: Job[],
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    for (const job of this.jobs) this.schedule(job, 0);
+  }
+
+  private schedule(job: Job, delay: number): void {
+    if (this.stopped) return;
+    this.timers.set(job.name, setTimeout(() => {
+      const p = job.run(this.db).then(
+        (n) => this.schedule(job, n > 0 ? 0 : job.everyMs),
+        (err) => {
+          this.log.error({ err, job: job.name }, 'background job failed');
+          this.schedule(job, job.everyMs);
+        },
+      );
+      this.running.add(p);
+      p.finally(() => this.running.delete(p));
+    }, delay));
+  }
+
+  /** Runs every job until none has work left; tests use it to settle background effects. */
+  async drain(maxRounds = 50): Promise<void> {
+    for (let i = 0; i < maxRounds; i++) {
+      let did = 0;
+      for (const job of this.jobs) did += await job.run(this.db);
+      if (did === 0) return;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    await Promise.allSettled([...this.running]);
+  }
+}

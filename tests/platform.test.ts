@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from './harness.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => t?.close());
+
+describe('platform', () => {
+  it('serves an OpenAPI 3.1 description and a docs page without sign-in', async () => {
+    const spec = await t.call('GET', '/openapi.json', undefined, { token: null });
+    expect(spec.status).toBe(200);
+    expect(spec.body.openapi).toBe('3.1.0');
+    expect(Object.keys(spec.body.paths)).toContain('/v1/api-keys');
+    const docs = await t.call('GET', '/docs/', undefined, { token: null });
+    expect(docs.status).toBe(200);
+    expect(String(docs.body)).toContain('<html');
+  });
+
+  it('is closed by default: no token is 401 problem+json, a wrong role is 403', async () => {
+    const anon = await t.call('GET', '/v1/staff', undefined, { token: null });
+    expect(anon.status).toBe(401);
+    expect(anon.headers['content-type']).toContain('application/problem+json');
+    expect(anon.body.code).toBe('unauthenticated');
+    const bogus = await t.call('GET', '/v1/staff', undefined, { token: 'sk_nope' });
+    expect(bogus.status).toBe(401);
+    const analyst = await t.staff('analyst');
+    const denied = await t.call('POST', '/v1/api-keys', { name: 'x', scopes: ['catalog:read'] }, { token: analyst });
+    expect(denied.status).toBe(403);
+    expect(denied.body.code).toBe('forbidden');
+  });
+
+  it('signs staff in with a password and rejects a wrong one', async () => {
+    const made = await t.call('POST', '/v1/staff', { email: 'Op@Example.com', name: 'Op', role: 'operator', password: 'a long password' });
+    expect(made.status).toBe(201);
+    const bad = await t.call('POST', '/v1/auth/sessions', { email: 'op@example.com', password: 'wrong password' }, { token: null });
+    expect(bad.status).toBe(401);
+    expect(bad.body.code).toBe('invalid_credentials');
+    const ok = await t.call('POST', '/v1/auth/sessions', { email: 'op@example.com', password: 'a long password' }, { token: null });
+    expect(ok.status).toBe(201);
+    const me = await t.call('GET', '/v1/auth/me', undefined, { token: ok.body.token });
+    expect(me.body).toMatchObject({ kind: 'staff', role: 'operator' });
+    await t.call('DELETE', '/v1/auth/sessions/current', undefined, { token: ok.body.token });
+    expect((await t.call('GET', '/v1/auth/me', undefined, { token: ok.body.token })).status).toBe(401);
+  });
+
+  it('validation errors name the field', async () => {
+    const res = await t.call('POST', '/v1/staff', { email: 'not-an-email', name: 'x', role: 'clerk', password: 'a long password' });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('validation_failed');
+    expect(res.body.field).toBe('email');
+  });
+
+  it('API keys work with their scopes only, and stop working when revoked', async () => {
+    const made = await t.call('POST', '/v1/api-keys', { name: 'reader', scopes: ['access:read'] });
+    expect(made.status).toBe(201);
+    expect(made.body.token).toMatch(/^sk_/);
+    const key = made.body.token;
+    expect((await t.call('GET', '/v1/staff', undefined, { token: key })).status).toBe(200);
+    expect((await t.call('POST', '/v1/api-keys', { name: 'y', scopes: ['access:read'] }, { token: key })).status).toBe(403);
+    const listed = await t.call('GET', '/v1/api-keys');
+    expect(JSON.stringify(listed.body)).not.toContain(key);
+    await t.call('DELETE', `/v1/api-keys/${made.body.id}`);
+    expect((await t.call('GET', '/v1/staff', undefined, { token: key })).status).toBe(401);
+  });
+
+  it('a replayed POST with the same Idempotency-Key returns the first response and creates nothing new', async () => {
+    const headers = { 'idempotency-key': 'key-create-1' };
+    const body = { name: 'once', scopes: ['catalog:read'] };
+    const first = await t.call('POST', '/v1/api-keys', body, { headers });
+    const again = await t.call('POST', '/v1/api-keys', body, { headers });
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(first.body.id);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    const other = await t.call('POST', '/v1/api-keys', { ...body, name: 'changed' }, { headers });
+    expect(other.status).toBe(422);
+    expect(other.body.code).toBe('idempotency_key_reused');
+    const keys = (await t.call('GET', '/v1/api-keys')).body.data.filter((k: any) => k.name === 'once');
+    expect(keys).toHaveLength(1);
+  });
+
+  it('unknown routes are problem+json 404s and request ids are echoed', async () => {
+    const res = await t.call('GET', '/v1/nothing-here', undefined, { headers: { 'x-request-id': 'abc-123' } });
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe('route_not_found');
+    expect(res.headers['x-request-id']).toBe('abc-123');
+  });
+});
