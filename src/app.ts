@@ -6,8 +6,8 @@ import { createHttp } from './platform/http.js';
 import { EventHandlers, drainOutbox } from './platform/outbox.js';
 import { Worker } from './platform/worker.js';
 import type { Job, ModuleHost } from './platform/module.js';
-import { accessRoutes, authenticate } from './modules/access/index.js';
-import { modules } from './modules/registry.js';
+import { accessRoutes } from './modules/access/index.js';
+import { authenticators, modules } from './modules/registry.js';
 
 export interface Omniloop {
   app: FastifyInstance;
@@ -26,7 +26,7 @@ export async function createOmniloop(config: Config, opts: { memory?: boolean; d
     db,
     logLevel: config.logLevel,
     publicUrl: config.publicUrl,
-    authenticate: (token) => authenticate(db, token),
+    authenticate: (token) => authenticators.find((a) => token.startsWith(a.prefix))?.authenticate(db, token) ?? Promise.resolve(null),
   });
   const handlers = new EventHandlers();
   const jobs: Job[] = [{ name: 'outbox', everyMs: 200, run: (d) => drainOutbox(d, handlers) }];

@@ -1,4 +1,14 @@
 import type { ModuleHost } from '../platform/module.js';
+import type { Actor } from '../platform/auth.js';
+import type { Executor } from '../platform/db.js';
+import { authenticate as authenticateStaffOrKey } from './access/index.js';
 
 /** Every domain module's `register`, in the order their routes appear in the API description. */
 export const modules: Array<(host: ModuleHost) => void> = [];
+
+/** Who resolves a Bearer token, by its prefix: staff sessions, API keys, shopper sessions. */
+export const authenticators: Array<{ prefix: string; authenticate(db: Executor, token: string): Promise<Actor | null> }> = [
+  { prefix: 'oss_', authenticate: authenticateStaffOrKey },
+  { prefix: 'sk_', authenticate: authenticateStaffOrKey },
+  { prefix: 'pk_', authenticate: authenticateStaffOrKey },
+];

@@ -6,6 +6,7 @@ export type Role = (typeof ROLES)[number];
 export type Actor =
   | { kind: 'staff'; id: string; role: Role; storeIds: string[]; scopes: string[] }
   | { kind: 'api_key'; id: string; scopes: string[]; publishable: boolean }
+  | { kind: 'shopper'; id: string; customerId: string; scopes: string[] }
   | { kind: 'system'; id: 'system'; scopes: string[] }
   | { kind: 'anonymous'; id: 'anonymous'; scopes: string[] };
 
