@@ -19,14 +19,14 @@ export const ANONYMOUS: Actor = { kind: 'anonymous', id: 'anonymous', scopes: []
  */
 export const ROLE_SCOPES: Record<Role, string[]> = {
   owner: ['*'],
-  operator: ['catalog:*', 'inventory:*', 'orders:*', 'webhooks:*', 'events:read', 'access:read'],
+  operator: ['catalog:*', 'inventory:*', 'orders:*', 'customers:read', 'webhooks:*', 'events:read', 'access:read'],
   marketer: ['catalog:read', 'inventory:read', 'orders:read', 'promotions:*', 'customers:*', 'events:read'],
   analyst: ['*:read'],
-  clerk: ['catalog:read', 'inventory:read', 'inventory:write', 'orders:read', 'orders:write'],
+  clerk: ['catalog:read', 'inventory:read', 'inventory:write', 'orders:read', 'orders:write', 'customers:read'],
 };
 
 /** Scopes an API key can be given; `*` is every scope. */
-export const API_SCOPES = ['*', 'catalog:read', 'catalog:write', 'inventory:read', 'inventory:write', 'orders:read', 'orders:write', 'webhooks:read', 'webhooks:write', 'events:read', 'access:read', 'access:write'] as const;
+export const API_SCOPES = ['*', 'catalog:read', 'catalog:write', 'inventory:read', 'inventory:write', 'orders:read', 'orders:write', 'customers:read', 'customers:write', 'webhooks:read', 'webhooks:write', 'events:read', 'access:read', 'access:write'] as const;
 
 export function hasScope(granted: string[], needed: string): boolean {
   const [area, action] = needed.split(':');

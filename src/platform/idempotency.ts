@@ -21,12 +21,15 @@ function requestHash(req: FastifyRequest): string {
  * `Idempotency-Key` on POST: the first request claims the key (actor, key) in the database, so the
  * claim holds across server replicas; its response is stored; a replay gets the stored response with
  * `Idempotent-Replayed: true`; a concurrent duplicate gets 409; the same key with another body, 422.
- * Responses of 5xx are not stored, so a retry after a server fault runs again.
+ * Responses of 5xx are not stored, so a retry after a server fault runs again. Keys are scoped by the
+ * authenticated actor.
  */
 export function registerIdempotency(app: FastifyInstance, db: AnyDb): void {
   app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
     const key = req.headers['idempotency-key'];
-    if (req.method !== 'POST' || typeof key !== 'string') return;
+    // Public routes (sign-in, provider callbacks) share no actor to scope a key by, and their
+    // responses may hold fresh secrets that must not be kept: they are not replayed.
+    if (req.method !== 'POST' || typeof key !== 'string' || req.actor.kind === 'anonymous') return;
     if (key.length < 1 || key.length > 255) {
       throw new AppError('validation_failed', 'Idempotency-Key must be 1 to 255 characters', { field: 'Idempotency-Key' });
     }
