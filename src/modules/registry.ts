@@ -2,13 +2,17 @@ import type { ModuleHost } from '../platform/module.js';
 import type { Actor } from '../platform/auth.js';
 import type { Executor } from '../platform/db.js';
 import { authenticate as authenticateStaffOrKey } from './access/index.js';
+import { register as registerCustomers, authenticateShopper } from './customers/index.js';
+import { register as registerWebhooks } from './webhooks/index.js';
+import { register as registerPayments } from './payments/index.js';
 
 /** Every domain module's `register`, in the order their routes appear in the API description. */
-export const modules: Array<(host: ModuleHost) => void> = [];
+export const modules: Array<(host: ModuleHost) => void> = [registerCustomers, registerPayments, registerWebhooks];
 
 /** Who resolves a Bearer token, by its prefix: staff sessions, API keys, shopper sessions. */
 export const authenticators: Array<{ prefix: string; authenticate(db: Executor, token: string): Promise<Actor | null> }> = [
   { prefix: 'oss_', authenticate: authenticateStaffOrKey },
   { prefix: 'sk_', authenticate: authenticateStaffOrKey },
   { prefix: 'pk_', authenticate: authenticateStaffOrKey },
+  { prefix: 'shs_', authenticate: authenticateShopper },
 ];

@@ -1,0 +1,166 @@
+import type { Selectable } from 'kysely';
+import { inTx, sql, tables, type Executor, type Tx } from '../../platform/db.js';
+import { AppError, invalid, notFound } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { emit } from '../../platform/outbox.js';
+import type { Ctx } from '../../platform/context.js';
+import { PAYMENT_METHODS, type PaymentMethod, type PaymentStatus, type PaymentsTables } from './payments.tables.js';
+import type { PaymentProvider, ProviderNotice, ProviderStep } from './provider.js';
+import { manualProvider } from './manual-provider.js';
+import { testProvider } from './test-provider.js';
+
+export const PROVIDERS: Record<string, PaymentProvider> = { manual: manualProvider, test: testProvider };
+
+const q = (db: Executor) => tables<PaymentsTables>(db);
+type PaymentRow = Selectable<PaymentsTables['payment']>;
+
+/** A payment as the API shows it; also the payload of every payment.* event. */
+export interface Payment {
+  id: string;
+  reference: { type: string; id: string };
+  provider: string;
+  method: PaymentMethod | null;
+  status: PaymentStatus;
+  amount: number;
+  currency: string;
+  capturedAmount: number;
+  refundedAmount: number;
+  providerRef: string | null;
+  failureReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewPayment {
+  reference: { type: string; id: string };
+  amount: number;
+  currency: string;
+  provider: 'manual' | 'test';
+  method?: PaymentMethod;
+  /** Slip or transaction number from the terminal or QR app (manual payments). */
+  externalReference?: string;
+  autoCapture?: 'webhook' | 'fail';
+}
+
+export const toPayment = (r: PaymentRow): Payment => ({
+  id: r.id,
+  reference: { type: r.reference_type, id: r.reference_id },
+  provider: r.provider,
+  method: r.method,
+  status: r.status,
+  amount: r.amount,
+  currency: r.currency,
+  capturedAmount: r.captured_amount,
+  refundedAmount: r.refunded_amount,
+  providerRef: r.provider_ref,
+  failureReason: r.failure_reason,
+  createdAt: new Date(r.created_at).toISOString(),
+  updatedAt: new Date(r.updated_at).toISOString(),
+});
+
+function validate(input: NewPayment): void {
+  if (!input.reference?.type) throw invalid('reference.type', 'reference.type names what is paid for, e.g. order');
+  if (!input.reference?.id) throw invalid('reference.id', 'reference.id is required');
+  if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw invalid('amount', 'amount is a positive integer in minor units');
+  if (!/^[A-Z]{3}$/.test(input.currency)) throw invalid('currency', 'currency is an ISO 4217 code such as CNY');
+  if (!PROVIDERS[input.provider]) throw invalid('provider', `provider is one of ${Object.keys(PROVIDERS).join(', ')}`);
+  if (input.method !== undefined && !PAYMENT_METHODS.includes(input.method)) throw invalid('method', 'method is cash, card or qr');
+}
+
+/** The states each target may be reached from; a move from anywhere else changes nothing. */
+const FROM: Record<ProviderStep['status'], PaymentStatus[]> = {
+  pending: [],
+  authorized: ['pending'],
+  captured: ['authorized'],
+  failed: ['pending', 'authorized'],
+};
+
+/**
+ * Moves a payment to `step.status` if it is in a state that allows it (a conditional update, so two
+ * webhooks racing apply once), and writes the matching payment.* event. Returns null when nothing moved.
+ */
+async function advance(tx: Tx, id: string, step: ProviderStep): Promise<PaymentRow | null> {
+  if (step.status === 'pending') return null;
+  const row = await q(tx)
+    .updateTable('payment')
+    .set({
+      status: step.status,
+      updated_at: new Date(),
+      ...(step.status === 'captured' ? { captured_amount: sql<number>`amount` } : {}),
+      ...(step.failureReason ? { failure_reason: step.failureReason } : {}),
+    })
+    .where('id', '=', id)
+    .where('status', 'in', FROM[step.status])
+    .returningAll()
+    .executeTakeFirst();
+  if (row) await emit(tx, `payment.${step.status}`, row.id, toPayment(row));
+  return row ?? null;
+}
+
+/**
+ * Creates a payment and runs it through its provider: a manual one ends captured, a test one stays
+ * pending until the provider's webhook arrives. Runs in the caller's transaction when there is one.
+ */
+export async function createPayment(ctx: Ctx, input: NewPayment): Promise<Payment> {
+  validate(input);
+  const provider = PROVIDERS[input.provider];
+  return inTx(ctx.db, async (tx) => {
+    let row = await q(tx)
+      .insertInto('payment')
+      .values({
+        id: newId('pay'),
+        reference_type: input.reference.type,
+        reference_id: input.reference.id,
+        provider: provider.id,
+        method: input.method ?? null,
+        status: 'pending',
+        amount: input.amount,
+        currency: input.currency,
+        provider_ref: null,
+        failure_reason: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await emit(tx, 'payment.created', row.id, toPayment(row));
+    const c = { ...ctx, db: tx };
+    const authorized = await provider.authorize(c, { paymentId: row.id, amount: row.amount, currency: row.currency, method: input.method, externalReference: input.externalReference, autoCapture: input.autoCapture });
+    if (authorized.providerRef) {
+      row = await q(tx).updateTable('payment').set({ provider_ref: authorized.providerRef }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
+    }
+    row = (await advance(tx, row.id, authorized)) ?? row;
+    if (row.status === 'authorized') {
+      row = (await advance(tx, row.id, await provider.capture(c, { id: row.id, providerRef: row.provider_ref, amount: row.amount }))) ?? row;
+    }
+    return toPayment(row);
+  });
+}
+
+/**
+ * Applies a provider's webhook: captured means authorized and captured; failed means failed. A
+ * repeated or late notice finds the payment already moved and changes nothing.
+ */
+export async function applyNotice(ctx: Ctx, providerId: string, notice: ProviderNotice): Promise<{ paymentId: string; changed: boolean }> {
+  return inTx(ctx.db, async (tx) => {
+    const row = await q(tx).selectFrom('payment').select('id').where('provider', '=', providerId).where('provider_ref', '=', notice.providerRef).executeTakeFirst();
+    if (!row) throw new AppError('not_found', `no ${providerId} payment has reference ${notice.providerRef}`, { field: 'providerRef' });
+    if (notice.outcome === 'failed') {
+      const failed = await advance(tx, row.id, { status: 'failed', failureReason: notice.reason ?? 'declined' });
+      return { paymentId: row.id, changed: failed !== null };
+    }
+    const authorized = await advance(tx, row.id, { status: 'authorized' });
+    const captured = await advance(tx, row.id, { status: 'captured' });
+    return { paymentId: row.id, changed: authorized !== null || captured !== null };
+  });
+}
+
+export async function getPayment(ctx: Ctx, id: string): Promise<Payment> {
+  const row = await q(ctx.db).selectFrom('payment').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('payment', id, 'id');
+  return toPayment(row);
+}
+
+export async function listPayments(ctx: Ctx, filter: { referenceType?: string; referenceId: string }): Promise<Payment[]> {
+  let query = q(ctx.db).selectFrom('payment').selectAll().where('reference_id', '=', filter.referenceId);
+  if (filter.referenceType) query = query.where('reference_type', '=', filter.referenceType);
+  return (await query.orderBy('id').execute()).map(toPayment);
+}

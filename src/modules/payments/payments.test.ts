@@ -1,0 +1,168 @@
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../tests/harness.js';
+import { SYSTEM } from '../../platform/auth.js';
+import type { Ctx } from '../../platform/context.js';
+import { createPayment } from './index.js';
+import { configuredTestSecret, testProviderSecret } from './provider-secret.js';
+
+let t: TestApp;
+let sys: Ctx;
+let n = 0;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  sys = { db: t.omni.database.db, actor: SYSTEM, requestId: 'test' };
+  // The test provider calls back over real HTTP: serve the API on loopback and point it there.
+  await t.omni.app.listen({ port: 0, host: '127.0.0.1' });
+  t.config.publicUrl = `http://127.0.0.1:${(t.omni.app.server.address() as AddressInfo).port}`;
+});
+afterAll(async () => t?.close());
+
+const order = () => ({ type: 'order', id: `ord_test${++n}` });
+const payment = async (id: string) => (await t.call('GET', `/v1/payments/${id}`)).body;
+const eventsFor = async (id: string) =>
+  (await t.call('GET', '/v1/events?type=payment.*&limit=500')).body.data.filter((e: any) => e.aggregateId === id);
+
+async function signedNotice(type: 'payment.succeeded' | 'payment.failed', providerRef: string, secret?: string) {
+  const body = JSON.stringify({ type, timestamp: new Date().toISOString(), data: { providerRef, amount: 1, currency: 'CNY' } });
+  const now = new Date();
+  const msgId = `msg_${++n}`;
+  const wh = new Webhook(secret ?? (await testProviderSecret(sys.db)));
+  const headers = { 'content-type': 'application/json', 'webhook-id': msgId, 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': wh.sign(msgId, now, body) };
+  return { body, headers };
+}
+const postNotice = (n: { body: string; headers: Record<string, string> }) => t.call('POST', '/v1/payments/webhooks/test', n.body, { token: null, headers: n.headers });
+
+describe('manual payments', () => {
+  it('are captured at once and announce payment.captured with what the order needs', async () => {
+    const ref = order();
+    const p = await createPayment(sys, { reference: ref, amount: 5000, currency: 'CNY', provider: 'manual', method: 'cash' });
+    expect(p).toMatchObject({ status: 'captured', capturedAmount: 5000, refundedAmount: 0, method: 'cash', reference: ref });
+    expect(p.id).toMatch(/^pay_/);
+    const listed = await t.call('GET', `/v1/payments?referenceType=order&referenceId=${ref.id}`);
+    expect(listed.body.data.map((x: any) => x.id)).toEqual([p.id]);
+    const captured = (await eventsFor(p.id)).find((e: any) => e.type === 'payment.captured');
+    expect(captured.data).toMatchObject({ id: p.id, reference: ref, amount: 5000, currency: 'CNY', status: 'captured' });
+  });
+
+  it('need a method, and bad input leaves nothing behind', async () => {
+    const ref = order();
+    await expect(createPayment(sys, { reference: ref, amount: 100, currency: 'CNY', provider: 'manual' })).rejects.toMatchObject({ code: 'validation_failed', details: { field: 'method' } });
+    await expect(createPayment(sys, { reference: ref, amount: 1.5, currency: 'CNY', provider: 'manual', method: 'card' })).rejects.toMatchObject({ details: { field: 'amount' } });
+    expect((await t.call('GET', `/v1/payments?referenceId=${ref.id}`)).body.data).toEqual([]);
+  });
+
+  it("run inside the caller's transaction and vanish with it", async () => {
+    const ref = order();
+    await expect(
+      sys.db.transaction().execute(async (tx) => {
+        await createPayment({ ...sys, db: tx }, { reference: ref, amount: 100, currency: 'CNY', provider: 'manual', method: 'qr' });
+        throw new Error('the order failed');
+      }),
+    ).rejects.toThrow('the order failed');
+    expect((await t.call('GET', `/v1/payments?referenceId=${ref.id}`)).body.data).toEqual([]);
+  });
+});
+
+describe('test provider', () => {
+  it('captures asynchronously through its signed webhook over HTTP', async () => {
+    const p = await createPayment(sys, { reference: order(), amount: 2500, currency: 'CNY', provider: 'test' });
+    expect(p.status).toBe('pending');
+    expect((await payment(p.id)).status).toBe('pending');
+    await t.omni.worker.drain();
+    expect(await payment(p.id)).toMatchObject({ status: 'captured', capturedAmount: 2500 });
+    expect((await eventsFor(p.id)).map((e: any) => e.type)).toEqual(['payment.created', 'payment.authorized', 'payment.captured']);
+  });
+
+  it('fails a payment when asked to decline', async () => {
+    const p = await createPayment(sys, { reference: order(), amount: 2500, currency: 'CNY', provider: 'test', autoCapture: 'fail' });
+    await t.omni.worker.drain();
+    expect(await payment(p.id)).toMatchObject({ status: 'failed', capturedAmount: 0, failureReason: 'declined by the test provider' });
+    expect((await eventsFor(p.id)).map((e: any) => e.type)).toContain('payment.failed');
+  });
+
+  it('applies a repeated webhook once', async () => {
+    const p = await createPayment(sys, { reference: order(), amount: 900, currency: 'CNY', provider: 'test' });
+    const notice = await signedNotice('payment.succeeded', p.providerRef!);
+    const first = await postNotice(notice);
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({ received: true, changed: true });
+    expect((await postNotice(notice)).body).toEqual({ received: true, changed: false });
+    await t.omni.worker.drain(); // the provider's own call-back arrives too
+    expect((await payment(p.id)).status).toBe('captured');
+    expect((await eventsFor(p.id)).filter((e: any) => e.type === 'payment.captured')).toHaveLength(1);
+  });
+
+  it('rejects a webhook with a wrong signature or a tampered body, changing nothing', async () => {
+    const p = await createPayment(sys, { reference: order(), amount: 900, currency: 'CNY', provider: 'test' });
+    const forged = await signedNotice('payment.succeeded', p.providerRef!, `whsec_${Buffer.from('not the secret').toString('base64')}`);
+    const bad = await postNotice(forged);
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('invalid_signature');
+    const genuine = await signedNotice('payment.failed', p.providerRef!);
+    const tampered = await postNotice({ ...genuine, body: genuine.body.replace('payment.failed', 'payment.succeeded') });
+    expect(tampered.status).toBe(400);
+    const unsigned = await t.call('POST', '/v1/payments/webhooks/test', genuine.body, { token: null, headers: { 'content-type': 'application/json' } });
+    expect(unsigned.status).toBe(400);
+    expect((await payment(p.id)).status).toBe('pending');
+  });
+});
+
+describe('test provider secret', () => {
+  it('comes from PAYMENTS_TEST_SECRET, or is generated once and kept', async () => {
+    const configured = `whsec_${Buffer.from('configured secret').toString('base64')}`;
+    expect(await testProviderSecret(sys.db, { PAYMENTS_TEST_SECRET: configured })).toBe(configured);
+    const generated = await testProviderSecret(sys.db, {});
+    expect(generated).toMatch(/^whsec_/);
+    expect(await testProviderSecret(sys.db, {})).toBe(generated);
+    expect(() => configuredTestSecret({ PAYMENTS_TEST_SECRET: 'hunter2' })).toThrow();
+  });
+});
+
+describe('refunds', () => {
+  it('refund part by part up to the captured amount and no further', async () => {
+    const p = await createPayment(sys, { reference: order(), amount: 1000, currency: 'CNY', provider: 'manual', method: 'card' });
+    const first = await t.call('POST', `/v1/payments/${p.id}/refunds`, { amount: 300, reason: 'one item returned' });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ paymentId: p.id, amount: 300, currency: 'CNY', status: 'succeeded' });
+    expect(first.body.id).toMatch(/^ref_/);
+    expect(await payment(p.id)).toMatchObject({ status: 'partially_refunded', refundedAmount: 300 });
+
+    const tooMuch = await t.call('POST', `/v1/payments/${p.id}/refunds`, { amount: 800 });
+    expect(tooMuch.status).toBe(409);
+    expect(tooMuch.body).toMatchObject({ code: 'refund_exceeds_payment', field: 'amount', refundable: 700 });
+    expect((await payment(p.id)).refundedAmount).toBe(300);
+
+    expect((await t.call('POST', `/v1/payments/${p.id}/refunds`, { amount: 700 })).status).toBe(201);
+    const done = await payment(p.id);
+    expect(done).toMatchObject({ status: 'refunded', refundedAmount: 1000 });
+    expect(done.refunds.map((r: any) => r.amount)).toEqual([300, 700]);
+    expect((await t.call('POST', `/v1/payments/${p.id}/refunds`, { amount: 1 })).body.code).toBe('refund_exceeds_payment');
+    const refundEvents = (await t.call('GET', '/v1/events?type=refund.created&limit=500')).body.data.filter((e: any) => e.data.paymentId === p.id);
+    expect(refundEvents.map((e: any) => e.data.amount)).toEqual([300, 700]);
+  });
+
+  it('refuse payments that were never captured, and need orders:write', async () => {
+    const pending = await createPayment(sys, { reference: order(), amount: 1000, currency: 'CNY', provider: 'test' });
+    const res = await t.call('POST', `/v1/payments/${pending.id}/refunds`, { amount: 100 });
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe('invalid_state');
+    expect((await t.call('POST', '/v1/payments/pay_nope/refunds', { amount: 100 })).status).toBe(404);
+    const analyst = await t.staff('analyst');
+    expect((await t.call('POST', `/v1/payments/${pending.id}/refunds`, { amount: 100 }, { token: analyst })).status).toBe(403);
+    expect((await t.call('GET', `/v1/payments/${pending.id}`, undefined, { token: analyst })).status).toBe(200);
+  });
+
+  it('concurrent refunds never exceed the captured amount', async () => {
+    const p = await createPayment(sys, { reference: order(), amount: 1000, currency: 'CNY', provider: 'manual', method: 'cash' });
+    const results = await Promise.all(Array.from({ length: 10 }, () => t.call('POST', `/v1/payments/${p.id}/refunds`, { amount: 300 })));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(3);
+    expect(results.filter((r) => r.status === 409).every((r) => r.body.code === 'refund_exceeds_payment')).toBe(true);
+    expect(results.filter((r) => r.status === 409)).toHaveLength(7);
+    const after = await payment(p.id);
+    expect(after).toMatchObject({ refundedAmount: 900, status: 'partially_refunded' });
+    expect(after.refunds).toHaveLength(3);
+  });
+});

@@ -1,0 +1,81 @@
+import { Webhook } from 'standardwebhooks';
+import { sql, tables, type AnyDb } from '../../platform/db.js';
+import type { PaymentsTables } from './payments.tables.js';
+import { testProviderSecret } from './provider-secret.js';
+import type { testWebhookBody } from './test-provider.js';
+import type { z } from 'zod';
+
+const TIMEOUT_MS = 10_000;
+const LEASE_SECONDS = 60;
+const MAX_ATTEMPTS = 5;
+
+interface Due {
+  payment_id: string;
+  outcome: 'captured' | 'failed';
+  attempts: number;
+  provider_ref: string;
+  amount: number;
+  currency: string;
+}
+
+/**
+ * One round of the test provider's call-backs: leases due ones (the claim commits before any
+ * request, since the request lands on this same server and database), POSTs each signed to
+ * `<publicUrl>/v1/payments/webhooks/test`, and records the outcome. Returns how many it sent.
+ */
+export async function sendTestCallbacks(db: AnyDb, publicUrl: () => string): Promise<number> {
+  const due = await sql<Due>`
+    WITH due AS (
+      SELECT payment_id FROM payment_test_callback
+      WHERE status = 'pending' AND due_at <= now() AND (locked_until IS NULL OR locked_until < now())
+      ORDER BY due_at LIMIT 20
+      FOR UPDATE SKIP LOCKED
+    )
+    UPDATE payment_test_callback c
+    SET locked_until = now() + make_interval(secs => ${LEASE_SECONDS}), attempts = c.attempts + 1
+    FROM due, payment p
+    WHERE c.payment_id = due.payment_id AND p.id = c.payment_id
+    RETURNING c.payment_id, c.outcome, c.attempts, p.provider_ref, p.amount, p.currency`.execute(db);
+  if (!due.rows.length) return 0;
+  const wh = new Webhook(await testProviderSecret(db));
+  await Promise.all(due.rows.map(async (c) => {
+    const message: z.infer<typeof testWebhookBody> = {
+      type: c.outcome === 'captured' ? 'payment.succeeded' : 'payment.failed',
+      timestamp: new Date().toISOString(),
+      data: { providerRef: c.provider_ref, amount: c.amount, currency: c.currency, ...(c.outcome === 'failed' ? { reason: 'declined by the test provider' } : {}) },
+    };
+    const body = JSON.stringify(message);
+    const msgId = `msg_${c.payment_id}`;
+    const now = new Date();
+    let error: string | null = null;
+    try {
+      const res = await fetch(`${publicUrl()}/v1/payments/webhooks/test`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': msgId,
+          'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+          'webhook-signature': wh.sign(msgId, now, body),
+        },
+        body,
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+      await res.body?.cancel();
+      if (!res.ok) error = `HTTP ${res.status}`;
+    } catch (err) {
+      error = (err as Error).message;
+    }
+    await tables<PaymentsTables>(db)
+      .updateTable('payment_test_callback')
+      .set({
+        status: error === null ? 'sent' : c.attempts >= MAX_ATTEMPTS ? 'abandoned' : 'pending',
+        locked_until: null,
+        last_error: error,
+        due_at: new Date(Date.now() + c.attempts * 2000),
+      })
+      .where('payment_id', '=', c.payment_id)
+      .where('attempts', '=', c.attempts)
+      .execute();
+  }));
+  return due.rows.length;
+}
