@@ -21,6 +21,9 @@ pg.types.setTypeParser(20, (v) => Number(v));
 export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'dbPool'>, opts: { memory?: boolean } = {}): Promise<Database> {
   if (config.databaseUrl) {
     const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.dbPool });
+    // An idle connection closed by the server (restart, failover, DROP DATABASE … FORCE) is dropped
+    // from the pool and replaced on next use; it must not take the process down.
+    pool.on('error', () => {});
     const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
