@@ -1,0 +1,127 @@
+import { inTx, tables, type Executor } from '../../platform/db.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import { emit } from '../../platform/outbox.js';
+import type { Ctx } from '../../platform/context.js';
+import type { CatalogTables } from './catalog.tables.js';
+import { assertChannelsExist, getChannel } from './channels.service.js';
+
+/** A default price (channelId null) or an explicit channel price, in minor units. */
+export interface PriceEntry {
+  currency: string;
+  amount: number;
+  channelId: string | null;
+}
+
+/** A price as given: without channelId it is the default price. */
+export type NewPrice = Omit<PriceEntry, 'channelId'> & { channelId?: string | null };
+
+export interface EffectivePrice {
+  amount: number;
+  currency: string;
+  source: 'channel' | 'default';
+}
+
+const q = (db: Executor) => tables<CatalogTables>(db);
+
+/** Checks a variant's price list (`field` is where it sits in the request) before anything is written. */
+export async function validatePrices(db: Executor, prices: NewPrice[], field: string): Promise<void> {
+  const seen = new Set<string>();
+  prices.forEach((p, i) => {
+    if (!Number.isSafeInteger(p.amount) || p.amount < 0) {
+      throw new AppError('validation_failed', 'an amount is a non-negative integer in minor units', { field: `${field}.${i}.amount` });
+    }
+    const key = `${p.channelId ?? ''}/${p.currency}`;
+    if (seen.has(key)) {
+      throw new AppError('validation_failed', `two ${p.currency} prices ${p.channelId ? `for channel ${p.channelId}` : 'marked default'}`, { field: `${field}.${i}` });
+    }
+    seen.add(key);
+  });
+  await assertChannelsExist(
+    db,
+    prices.flatMap((p, i) => (p.channelId ? [{ id: p.channelId, field: `${field}.${i}.channelId` }] : [])),
+  );
+}
+
+/** Replaces every price of a variant with `prices` (already validated), in the caller's transaction. */
+export async function writePrices(tx: Executor, variantId: string, prices: NewPrice[]): Promise<void> {
+  await q(tx).deleteFrom('variant_price').where('variant_id', '=', variantId).execute();
+  await q(tx).deleteFrom('channel_price').where('variant_id', '=', variantId).execute();
+  const defaults = prices.filter((p) => !p.channelId).map((p) => ({ variant_id: variantId, currency: p.currency, amount: p.amount }));
+  const explicit = prices.filter((p) => p.channelId).map((p) => ({ variant_id: variantId, channel_id: p.channelId!, currency: p.currency, amount: p.amount }));
+  if (defaults.length) await q(tx).insertInto('variant_price').values(defaults).execute();
+  if (explicit.length) await q(tx).insertInto('channel_price').values(explicit).execute();
+}
+
+/** Prices of many variants at once, keyed by variant id (defaults first, then channel prices). */
+export async function pricesOf(db: Executor, variantIds: string[]): Promise<Map<string, PriceEntry[]>> {
+  const out = new Map<string, PriceEntry[]>(variantIds.map((id) => [id, []]));
+  if (!variantIds.length) return out;
+  const [defaults, explicit] = await Promise.all([
+    q(db).selectFrom('variant_price').selectAll().where('variant_id', 'in', variantIds).orderBy('currency').execute(),
+    q(db).selectFrom('channel_price').selectAll().where('variant_id', 'in', variantIds).orderBy('channel_id').orderBy('currency').execute(),
+  ]);
+  for (const r of defaults) out.get(r.variant_id)!.push({ currency: r.currency, amount: Number(r.amount), channelId: null });
+  for (const r of explicit) out.get(r.variant_id)!.push({ currency: r.currency, amount: Number(r.amount), channelId: r.channel_id });
+  return out;
+}
+
+async function assertVariantExists(db: Executor, id: string): Promise<void> {
+  const row = await q(db).selectFrom('variant').select('id').where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('variant', id, 'id');
+}
+
+/** Sets the full price list of a variant: what is not in `prices` is removed. */
+export async function setVariantPrices(ctx: Ctx, variantId: string, prices: NewPrice[]): Promise<PriceEntry[]> {
+  return inTx(ctx.db, async (tx) => {
+    // Lock the variant so two concurrent price lists do not interleave their delete and insert.
+    const locked = await q(tx).selectFrom('variant').select('id').where('id', '=', variantId).forUpdate().executeTakeFirst();
+    if (!locked) throw notFound('variant', variantId, 'id');
+    await validatePrices(tx, prices, 'prices');
+    await writePrices(tx, variantId, prices);
+    await emit(tx, 'variant.prices_set', variantId, { variantId, prices });
+    return (await pricesOf(tx, [variantId])).get(variantId)!;
+  });
+}
+
+export async function getVariantPrices(ctx: Ctx, variantId: string): Promise<PriceEntry[]> {
+  await assertVariantExists(ctx.db, variantId);
+  return (await pricesOf(ctx.db, [variantId])).get(variantId)!;
+}
+
+/**
+ * The price of each variant on a channel, in `currency` (the channel's by default): the channel's
+ * explicit price, else the default price. Every variant must be on sale there (listed, product
+ * active) and priced, else not_listed or no_price.
+ */
+export async function priceVariants(
+  ctx: Ctx,
+  input: { channelId: string; currency?: string; variantIds: string[] },
+): Promise<Map<string, EffectivePrice>> {
+  const channel = await getChannel(ctx, input.channelId, 'channelId');
+  if (!channel.active) throw new AppError('channel_inactive', `channel ${channel.code} is not selling`, { field: 'channelId' });
+  const currency = input.currency ?? channel.currency;
+  const ids = [...new Set(input.variantIds)];
+  const out = new Map<string, EffectivePrice>();
+  if (!ids.length) return out;
+  const rows = await q(ctx.db)
+    .selectFrom('variant as v')
+    .innerJoin('product as p', 'p.id', 'v.product_id')
+    .leftJoin('channel_listing as l', (j) => j.onRef('l.variant_id', '=', 'v.id').on('l.channel_id', '=', channel.id))
+    .leftJoin('channel_price as cp', (j) => j.onRef('cp.variant_id', '=', 'v.id').on('cp.channel_id', '=', channel.id).on('cp.currency', '=', currency))
+    .leftJoin('variant_price as dp', (j) => j.onRef('dp.variant_id', '=', 'v.id').on('dp.currency', '=', currency))
+    .select(['v.id', 'p.status', 'l.variant_id as listed', 'cp.amount as channel_amount', 'dp.amount as default_amount'])
+    .where('v.id', 'in', ids)
+    .execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  for (const id of ids) {
+    const r = byId.get(id);
+    if (!r) throw notFound('variant', id, 'variantId');
+    if (!r.listed) throw new AppError('not_listed', `variant ${id} is not listed on channel ${channel.code}`, { field: 'variantId', variantId: id, channelId: channel.id });
+    // Like the storefront, only active products sell: a listed draft or archived one is not on sale.
+    if (r.status !== 'active') throw new AppError('not_listed', `variant ${id} belongs to a ${r.status} product`, { field: 'variantId', variantId: id, channelId: channel.id });
+    if (r.channel_amount != null) out.set(id, { amount: Number(r.channel_amount), currency, source: 'channel' });
+    else if (r.default_amount != null) out.set(id, { amount: Number(r.default_amount), currency, source: 'default' });
+    else throw new AppError('no_price', `variant ${id} has no ${currency} price`, { field: 'variantId', variantId: id, currency });
+  }
+  return out;
+}
