@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../tests/harness.js';
 import { SYSTEM } from '../../platform/auth.js';
-import { codeIn, startSmsInbox } from './test-inboxes.js';
+import { codeIn, startSmsInbox } from '../../../tests/inboxes.js';
 import { findOrCreateCustomer, getCustomers } from './index.js';
 
 let t: TestApp;

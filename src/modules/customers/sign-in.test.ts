@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../tests/harness.js';
 import { sql } from '../../platform/db.js';
-import { codeIn, startSmtpInbox } from './test-inboxes.js';
+import { codeIn, startSmtpInbox } from '../../../tests/inboxes.js';
 
 let t: TestApp;
 let inbox: Awaited<ReturnType<typeof startSmtpInbox>>;

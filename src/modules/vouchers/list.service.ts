@@ -1,0 +1,85 @@
+import { sql, type ExpressionBuilder } from 'kysely';
+import { tables, type Executor } from '../../platform/db.js';
+import { notFound } from '../../platform/errors.js';
+import type { Actor } from '../../platform/auth.js';
+import type { Ctx } from '../../platform/context.js';
+import type { VoucherStatus, VouchersTables } from './vouchers.tables.js';
+import { toVoucher, type Voucher } from './vouchers.types.js';
+import { voucherQr } from './codes.js';
+import { loadPlaces } from './places.js';
+import type { PlaceOwner } from './validity.js';
+
+const q = (db: Executor) => tables<VouchersTables>(db);
+
+export interface VoucherFilter {
+  customerId?: string;
+  orderId?: string;
+  templateId?: string;
+  status?: VoucherStatus;
+  /** Only vouchers redeemable at this location (by their terms; state aside). */
+  locationId?: string;
+  after?: string;
+  limit: number;
+}
+
+/** The stores a clerk works at, or null for anyone not bound to stores. */
+const clerkStores = (a: Actor): string[] | null => (a.kind === 'staff' && a.role === 'clerk' ? a.storeIds : null);
+
+/** SQL twin of isValidAt: the voucher may be redeemed at one of `places`. */
+function validAtAny(places: PlaceOwner[]) {
+  const ids = places.map((p) => p.id);
+  const partnerIds = [...new Set(places.flatMap((p) => (p.partnerId ? [p.partnerId] : [])))];
+  const ownStore = places.some((p) => p.partnerId === null && p.kind === 'store');
+  return (e: ExpressionBuilder<VouchersTables, 'voucher'>) =>
+    e.or([
+      e.and([e('scope', '=', 'locations'), sql<boolean>`location_ids && ${ids}::text[]`]),
+      e.and([e('scope', '=', 'partners'), sql<boolean>`partner_ids && ${partnerIds}::text[]`]),
+      ...(ownStore ? [e('scope', '=', 'own_stores')] : []),
+    ]);
+}
+
+/**
+ * Vouchers, newest first. A clerk sees only vouchers redeemable at their own stores, with codes
+ * masked: the code is what redeems, and a clerk learns it from the shopper at the counter.
+ */
+export async function listVouchers(ctx: Ctx, f: VoucherFilter): Promise<{ data: Voucher[]; next: string | null }> {
+  let query = q(ctx.db).selectFrom('voucher').selectAll().orderBy('id', 'desc').limit(f.limit + 1);
+  if (f.customerId) query = query.where('customer_id', '=', f.customerId);
+  if (f.orderId) query = query.where('order_id', '=', f.orderId);
+  if (f.templateId) query = query.where('template_id', '=', f.templateId);
+  if (f.status) query = query.where('status', '=', f.status);
+  if (f.after) query = query.where('id', '<', f.after);
+  if (f.locationId) query = query.where(validAtAny([...(await loadPlaces(ctx, [f.locationId])).values()]));
+  const stores = clerkStores(ctx.actor);
+  if (stores) query = query.where(validAtAny([...(await loadPlaces(ctx, stores)).values()]));
+  const rows = await query.execute();
+  const page = rows.slice(0, f.limit);
+  return { data: page.map((r) => toVoucher(r, { masked: stores !== null })), next: rows.length > f.limit ? page[page.length - 1].id : null };
+}
+
+/** One voucher; a clerk sees it only when it is redeemable at one of their stores. */
+export async function getVoucher(ctx: Ctx, id: string): Promise<Voucher> {
+  let query = q(ctx.db).selectFrom('voucher').selectAll().where('id', '=', id);
+  const stores = clerkStores(ctx.actor);
+  if (stores) query = query.where(validAtAny([...(await loadPlaces(ctx, stores)).values()]));
+  const row = await query.executeTakeFirst();
+  if (!row) throw notFound('voucher', id, 'id');
+  return toVoucher(row, { masked: stores !== null });
+}
+
+export type ShopperVoucher = Voucher & { templateName: string; qr: { payload: string; svgDataUrl: string } };
+
+/** A shopper's own vouchers, usable ones first, each with the QR to show at the counter. */
+export async function listCustomerVouchers(ctx: Ctx, customerId: string): Promise<ShopperVoucher[]> {
+  const rows = await q(ctx.db)
+    .selectFrom('voucher')
+    .innerJoin('voucher_template as t', 't.id', 'voucher.template_id')
+    .selectAll('voucher')
+    .select('t.name as template_name')
+    .where('customer_id', '=', customerId)
+    .orderBy(sql`CASE WHEN voucher.status = 'active' AND voucher.expires_at > now() THEN 0 ELSE 1 END`)
+    .orderBy('voucher.id', 'desc')
+    .limit(500)
+    .execute();
+  return Promise.all(rows.map(async (r) => ({ ...toVoucher(r), templateName: r.template_name, qr: await voucherQr(r.code) })));
+}

@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../tests/harness.js';
+import { SYSTEM } from '../../platform/auth.js';
+import { issueVouchers, voidVouchersForOrderLine } from './index.js';
+import { eventsOf, voucherWorld } from './test-fixtures.js';
+
+let t: TestApp;
+let w: Awaited<ReturnType<typeof voucherWorld>>;
+beforeAll(async () => {
+  t = await startTestApp();
+  w = await voucherWorld(t);
+});
+afterAll(async () => t?.close());
+
+const redeem = (code: string, locationId: string, token: string) => t.call('POST', '/v1/vouchers/redeem', { code, locationId }, { token });
+const issue = async (templateId: string, quantity: number) => (await w.ok('POST', '/v1/vouchers/issue', { templateId, quantity, reason: 'partner promo' })).data as any[];
+
+/** Parses the statement CSV (quoted cells with "" escapes) into rows of cells. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  for (const line of text.trimEnd().split('\r\n')) {
+    const cells: string[] = [];
+    for (const m of line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)) {
+      cells.push(m[1].startsWith('"') ? m[1].slice(1, -1).replaceAll('""', '"') : m[1]);
+      if (m[2] === '') break;
+    }
+    rows.push(cells);
+  }
+  return rows;
+}
+
+describe('partner settlement', () => {
+  it('owes a partner for each redemption at its stores, offsets reversals, and states it for a period as JSON and CSV', async () => {
+    const start = new Date(Date.now() - 1000).toISOString();
+    const tpl = await w.ok('POST', '/v1/voucher-templates', {
+      name: 'Lens voucher',
+      usesPerVoucher: 2,
+      validity: { days: 90 },
+      validAt: { scope: 'locations', locationIds: [w.own.id, w.a1.id, w.a2.id] },
+      faceValue: { amount: 30000, currency: 'CNY' },
+      settlement: { partnerId: w.partnerA.id, amountPerRedemption: 3333 },
+    });
+    const [v1, v2] = await issue(tpl.id, 2);
+    const r1 = (await redeem(v1.code, w.a1.id, w.clerks.a1)).body;
+    await redeem(v1.code, w.a2.id, w.clerks.a2);
+    await redeem(v2.code, w.a1.id, w.clerks.a1);
+    // At the brand's own store nobody is owed anything.
+    expect((await redeem(v2.code, w.own.id, w.clerks.own)).status).toBe(201);
+    expect((await t.call('POST', `/v1/voucher-redemptions/${r1.id}/reverse`, undefined, { token: w.clerks.a1 })).status).toBe(200);
+    const end = new Date(Date.now() + 1000).toISOString();
+
+    const s = await t.call('GET', `/v1/partners/${w.partnerA.id}/statement?from=${start}&to=${end}`);
+    expect(s.status).toBe(200);
+    expect(s.body).toMatchObject({ partnerId: w.partnerA.id, partnerName: 'Bright Optics', currency: 'CNY' });
+    expect(s.body.lines.map((l: any) => [l.kind, l.locationId, l.amount])).toEqual([
+      ['redemption', w.a1.id, 3333],
+      ['redemption', w.a2.id, 3333],
+      ['redemption', w.a1.id, 3333],
+      ['reversal', w.a1.id, -3333],
+    ]);
+    expect(s.body.lines[0]).toMatchObject({ voucherId: v1.id, redemptionId: r1.id, locationName: 'Bright Optics Xuhui, "2F"' });
+    expect(s.body.totals).toEqual({ redemptions: 3, reversals: 1, gross: 9999, reversed: -3333, net: 6666 });
+    expect(s.body.lines.reduce((a: number, l: any) => a + l.amount, 0)).toBe(s.body.totals.net);
+
+    const csvByAccept = await t.call('GET', `/v1/partners/${w.partnerA.id}/statement?from=${start}&to=${end}`, undefined, { headers: { accept: 'text/csv' } });
+    expect(csvByAccept.status).toBe(200);
+    expect(csvByAccept.headers['content-type']).toContain('text/csv');
+    expect(csvByAccept.headers['content-disposition']).toContain('attachment; filename="statement-');
+    const csvByParam = await t.call('GET', `/v1/partners/${w.partnerA.id}/statement?from=${start}&to=${end}&format=csv`);
+    expect(csvByParam.body).toBe(csvByAccept.body);
+    const [header, ...rows] = parseCsv(csvByAccept.body);
+    expect(header).toEqual(['entry_id', 'occurred_at', 'kind', 'voucher_id', 'redemption_id', 'location_id', 'location_name', 'amount_minor', 'currency']);
+    const total = rows.pop()!;
+    expect(total[0]).toBe('total');
+    expect(rows).toHaveLength(4);
+    expect(rows[0][6]).toBe('Bright Optics Xuhui, "2F"');
+    const amount = header.indexOf('amount_minor');
+    expect(rows.reduce((a, r) => a + Number(r[amount]), 0)).toBe(Number(total[amount]));
+    expect(Number(total[amount])).toBe(6666);
+
+    // Nothing for partner B; nothing for a period before the redemptions.
+    const b = await t.call('GET', `/v1/partners/${w.partnerB.id}/statement?from=${start}&to=${end}`);
+    expect(b.body).toMatchObject({ lines: [], totals: { net: 0 } });
+    const before = await t.call('GET', `/v1/partners/${w.partnerA.id}/statement?from=2026-01-01&to=${start}`);
+    expect(before.body.lines).toEqual([]);
+    const backwards = await t.call('GET', `/v1/partners/${w.partnerA.id}/statement?from=${end}&to=${start}`);
+    expect(backwards.body).toMatchObject({ code: 'validation_failed', field: 'to' });
+
+    const spec = await t.call('GET', '/openapi.json', undefined, { token: null });
+    expect(Object.keys(spec.body.paths['/v1/partners/{id}/statement'].get.responses['200'].content)).toEqual(['application/json', 'text/csv']);
+
+    // A partner's clerk reads their partner's statement, not another's.
+    expect((await t.call('GET', `/v1/partners/${w.partnerA.id}/statement?from=${start}&to=${end}`, undefined, { token: w.clerks.a2 })).status).toBe(200);
+    expect((await t.call('GET', `/v1/partners/${w.partnerA.id}/statement?from=${start}&to=${end}`, undefined, { token: w.clerks.b1 })).status).toBe(403);
+  });
+
+  it('partners are listed and their creation is an event', async () => {
+    const list = await t.call('GET', '/v1/partners');
+    expect(list.body.data.map((p: any) => p.name)).toEqual(['Bright Optics', 'Clear View']);
+    expect(list.body.data[0]).toMatchObject({ contact: { name: 'Ms Lin', email: 'lin@bright.example' }, settlement: { currency: 'CNY', cycle: 'monthly', paymentDays: 30, notes: null } });
+    expect(await eventsOf(t, 'partner.created', w.partnerA.id)).toEqual([{ id: w.partnerA.id, name: 'Bright Optics' }]);
+    const bad = await t.call('POST', '/v1/partners', { name: 'X', settlement: { currency: 'cny', cycle: 'monthly', paymentDays: 30 } });
+    expect(bad.body).toMatchObject({ code: 'validation_failed', field: 'settlement.currency' });
+    expect((await t.call('POST', '/v1/partners', { name: 'X', settlement: { currency: 'CNY', cycle: 'monthly', paymentDays: 1 } }, { token: w.clerks.a1 })).status).toBe(403);
+  });
+});
+
+describe('vouchers of an order line', () => {
+  const ctx = () => ({ db: t.omni.database.db, actor: SYSTEM, requestId: 'test' });
+  const templateFor = (variantId: string, name: string, usesPerVoucher: number) =>
+    w.ok('POST', '/v1/voucher-templates', {
+      name,
+      variantId,
+      usesPerVoucher,
+      validity: { days: 365 },
+      validAt: { scope: 'partners', partnerIds: [w.partnerA.id] },
+      faceValue: { amount: 1000, currency: 'CNY' },
+    });
+  let card: any;
+  beforeAll(async () => {
+    card = await templateFor(w.examCard.id, '3-class card', 3);
+    await templateFor(w.exam.id, 'Single exam', 1);
+  });
+
+  it('issues once per paid line, and voiding refunds only the uses not yet redeemed, to the fen', async () => {
+    const line = { orderId: 'ord_test1', orderLineId: 'oln_test1', customerId: null, variantId: w.examCard.id, quantity: 2, unitPrice: 1000 };
+    const issued = await issueVouchers(ctx(), line);
+    expect(issued.map((v) => [v.templateId, v.usesTotal, v.paidAmount, v.orderLineId])).toEqual([
+      [card.id, 3, 1000, 'oln_test1'],
+      [card.id, 3, 1000, 'oln_test1'],
+    ]);
+    expect((await issueVouchers(ctx(), line)).map((v) => v.id)).toEqual(issued.map((v) => v.id));
+
+    // One use of the first voucher is consumed: its two uses left refund 1000 × 2 / 3, rounded down.
+    expect((await redeem(issued[0].code, w.a1.id, w.clerks.a1)).status).toBe(201);
+    const untouchedFirst = await voidVouchersForOrderLine(ctx(), { orderLineId: 'oln_test1', quantity: 1 });
+    expect(untouchedFirst).toEqual({ voided: 1, refundableAmount: 1000 });
+    const rest = await voidVouchersForOrderLine(ctx(), { orderLineId: 'oln_test1' });
+    expect(rest).toEqual({ voided: 1, refundableAmount: 666 });
+    expect(await voidVouchersForOrderLine(ctx(), { orderLineId: 'oln_test1' })).toEqual({ voided: 0, refundableAmount: 0 });
+    expect(await eventsOf(t, 'voucher.voided', issued[0].id)).toEqual([expect.objectContaining({ usesForfeited: 2, refundableAmount: 666 })]);
+
+    const refused = await redeem(issued[0].code, w.a1.id, w.clerks.a1);
+    expect(refused.body.code).toBe('voucher_voided');
+    const http = await t.call('POST', `/v1/vouchers/${issued[1].id}/void`, { reason: 'x' });
+    expect(http.body.code).toBe('invalid_state');
+  });
+
+  it('a fully used voucher is not refunded', async () => {
+    const [v] = await issueVouchers(ctx(), { orderId: 'ord_test2', orderLineId: 'oln_test2', customerId: null, variantId: w.exam.id, quantity: 1, unitPrice: 19900 });
+    await redeem(v.code, w.a2.id, w.clerks.a2);
+    expect(await voidVouchersForOrderLine(ctx(), { orderLineId: 'oln_test2' })).toEqual({ voided: 0, refundableAmount: 0 });
+  });
+
+  it('a line total that does not divide by quantity is split to the fen, and refunds add up to it', async () => {
+    const line = { orderId: 'ord_test3', orderLineId: 'oln_test3', customerId: null, variantId: w.exam.id, quantity: 3, unitPrice: 3333, lineTotal: 10000 };
+    const issued = await issueVouchers(ctx(), line);
+    expect(issued.map((v) => v.paidAmount)).toEqual([3334, 3333, 3333]);
+    expect(await voidVouchersForOrderLine(ctx(), { orderLineId: 'oln_test3' })).toEqual({ voided: 3, refundableAmount: 10000 });
+  });
+});
