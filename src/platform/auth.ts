@@ -26,7 +26,7 @@ export const ROLE_SCOPES: Record<Role, string[]> = {
 };
 
 /** Scopes an API key can be given; `*` is every scope. */
-export const API_SCOPES = ['*', 'catalog:read', 'catalog:write', 'inventory:read', 'inventory:write', 'orders:read', 'orders:write', 'customers:read', 'customers:write', 'webhooks:read', 'webhooks:write', 'events:read', 'access:read', 'access:write'] as const;
+export const API_SCOPES = ['*', 'catalog:read', 'catalog:write', 'inventory:read', 'inventory:write', 'orders:read', 'orders:write', 'customers:read', 'customers:write', 'promotions:read', 'promotions:write', 'webhooks:read', 'webhooks:write', 'events:read', 'access:read', 'access:write'] as const;
 
 export function hasScope(granted: string[], needed: string): boolean {
   const [area, action] = needed.split(':');
