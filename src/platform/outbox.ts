@@ -23,15 +23,27 @@ export async function emit(tx: Executor, type: string, aggregateId: string | nul
 }
 
 export type EventHandler = (tx: Executor, event: DomainEvent) => Promise<void>;
+/** Sees every claimed event of a batch at once, so it can answer all of them with one query. */
+export type BatchHandler = (tx: Executor, events: DomainEvent[]) => Promise<void>;
+
+const matches = (pattern: string, type: string) =>
+  pattern === '*' || pattern === type || (pattern.endsWith('.*') && type.startsWith(pattern.slice(0, -1)));
 
 /** In-process registry of outbox handlers; the worker runs them inside the claim transaction. */
 export class EventHandlers {
   private readonly handlers: Array<{ pattern: string; fn: EventHandler }> = [];
+  private readonly batchHandlers: BatchHandler[] = [];
   on(pattern: string, fn: EventHandler): void {
     this.handlers.push({ pattern, fn });
   }
-  for(type: string): EventHandler[] {
-    return this.handlers.filter((h) => h.pattern === '*' || h.pattern === type || (h.pattern.endsWith('.*') && type.startsWith(h.pattern.slice(0, -1)))).map((h) => h.fn);
+  onBatch(fn: BatchHandler): void {
+    this.batchHandlers.push(fn);
+  }
+  async run(tx: Executor, events: DomainEvent[]): Promise<void> {
+    for (const event of events) {
+      for (const h of this.handlers) if (matches(h.pattern, event.type)) await h.fn(tx, event);
+    }
+    for (const fn of this.batchHandlers) await fn(tx, events);
   }
 }
 
@@ -40,7 +52,7 @@ export class EventHandlers {
  * waiting on each other), runs their handlers and marks them processed in the same transaction.
  * Returns how many events were processed.
  */
-export async function drainOutbox(db: Executor, handlers: EventHandlers, batch = 100): Promise<number> {
+export async function drainOutbox(db: Executor, handlers: EventHandlers, batch = 500): Promise<number> {
   return db.transaction().execute(async (tx) => {
     const rows = await tx
       .selectFrom('outbox_event')
@@ -51,16 +63,14 @@ export async function drainOutbox(db: Executor, handlers: EventHandlers, batch =
       .forUpdate()
       .skipLocked()
       .execute();
-    for (const r of rows) {
-      const event: DomainEvent = {
-        id: r.id,
-        type: r.type,
-        aggregateId: r.aggregate_id,
-        payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
-        createdAt: new Date(r.created_at).toISOString(),
-      };
-      for (const h of handlers.for(event.type)) await h(tx, event);
-    }
+    const events: DomainEvent[] = rows.map((r: any) => ({
+      id: r.id,
+      type: r.type,
+      aggregateId: r.aggregate_id,
+      payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
+      createdAt: new Date(r.created_at).toISOString(),
+    }));
+    await handlers.run(tx, events);
     if (rows.length) {
       await tx.updateTable('outbox_event').set({ processed_at: new Date() }).where('id', 'in', rows.map((r: any) => r.id)).execute();
     }

@@ -9,7 +9,7 @@ import { webhooksRoutes } from './webhooks.routes.js';
 export function register(host: ModuleHost): void {
   registerErrorStatus({ delivery_in_flight: 409 });
   webhooksRoutes(host.app);
-  host.handlers.on('*', queueDeliveries);
+  host.handlers.onBatch(queueDeliveries);
   const baseMs = retryBaseMs();
   host.jobs.push({ name: 'webhooks.deliver', everyMs: 1000, run: (db) => deliverDue(db, baseMs) });
 }
