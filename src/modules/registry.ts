@@ -6,13 +6,24 @@ import { register as registerCatalog } from './catalog/index.js';
 import { register as registerStores } from './stores/index.js';
 import { register as registerInventory } from './inventory/index.js';
 import { register as registerCustomers, authenticateShopper } from './customers/index.js';
+import { register as registerOrders } from './orders/index.js';
+import { register as registerPayments } from './payments/index.js';
 import { register as registerVouchers } from './vouchers/index.js';
 import { register as registerAppointments } from './appointments/index.js';
-import { register as registerPayments } from './payments/index.js';
 import { register as registerWebhooks } from './webhooks/index.js';
 
 /** Every domain module's `register`, in the order their routes appear in the API description. */
-export const modules: Array<(host: ModuleHost) => void> = [registerCatalog, registerStores, registerInventory, registerCustomers, registerVouchers, registerAppointments, registerPayments, registerWebhooks];
+export const modules: Array<(host: ModuleHost) => void> = [
+  registerCatalog,
+  registerStores,
+  registerInventory,
+  registerCustomers,
+  registerOrders,
+  registerPayments,
+  registerVouchers,
+  registerAppointments,
+  registerWebhooks,
+];
 
 /** Who resolves a Bearer token, by its prefix: staff sessions, API keys, shopper sessions. */
 export const authenticators: Array<{ prefix: string; authenticate(db: Executor, token: string): Promise<Actor | null> }> = [

@@ -1,0 +1,236 @@
+import { sql } from 'kysely';
+import { inTx, tables, type Executor } from '../../platform/db.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { hasScope, type Actor } from '../../platform/auth.js';
+import type { Ctx } from '../../platform/context.js';
+import { getChannel, getVariants, priceVariants, findVariantByCode, type Variant } from '../catalog/index.js';
+import { getCustomer } from '../customers/index.js';
+import type { CartLineRow, CartRow, FulfillmentChoice, OrdersTables } from './orders.tables.js';
+import { priceCart, type Adjustment, type CartTotals, type FulfillmentType, type PricedLine } from './pricing.js';
+
+const q = (db: Executor) => tables<OrdersTables>(db);
+
+/** Fulfilment types a shopper may choose for goods; vouchers and POS are decided by the product and the till. */
+export const SHOPPER_FULFILLMENT_TYPES = ['delivery', 'ship_from_store', 'pickup', 'reserve_try'] as const;
+const NEEDS_LOCATION: ReadonlySet<FulfillmentType> = new Set(['pickup', 'reserve_try']);
+
+export interface CartLineView extends PricedLine {
+  sku: string;
+  title: string;
+  productTitle: string;
+  locationId: string | null;
+}
+
+export interface CartView extends Omit<CartTotals, 'lines'> {
+  id: string;
+  channelId: string;
+  customerId: string | null;
+  status: 'open' | 'checked_out';
+  orderId: string | null;
+  fulfillment: FulfillmentChoice | null;
+  lines: CartLineView[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * Who may touch a cart: the shopper who owns it, a storefront (publishable key) for guest carts,
+ * and staff or secret keys with the orders scope. A guest cart is found only by its id.
+ */
+export function requireCartAccess(actor: Actor, cart: Pick<CartRow, 'customer_id'>, write: boolean): void {
+  const needed = write ? 'orders:write' : 'orders:read';
+  if (actor.kind === 'shopper') {
+    if (cart.customer_id === null || cart.customer_id === actor.customerId) return;
+  } else if (actor.kind === 'api_key' && actor.publishable) {
+    if (cart.customer_id === null) return;
+  } else if (hasScope(actor.scopes, needed)) {
+    return;
+  }
+  throw new AppError('forbidden', 'this cart belongs to someone else', { scope: needed });
+}
+
+export async function loadCart(db: Executor, id: string, forUpdate = false): Promise<CartRow> {
+  let query = q(db).selectFrom('cart').selectAll().where('id', '=', id);
+  if (forUpdate) query = query.forUpdate();
+  const cart = await query.executeTakeFirst();
+  if (!cart) throw notFound('cart', id, 'id');
+  return cart;
+}
+
+async function openCartForWrite(ctx: Ctx, tx: Executor, id: string): Promise<CartRow> {
+  const cart = await loadCart(tx, id, true);
+  requireCartAccess(ctx.actor, cart, true);
+  if (cart.status !== 'open') throw new AppError('cart_checked_out', `cart ${id} is already checked out as order ${cart.order_id}`, { orderId: cart.order_id });
+  return cart;
+}
+
+/** A line's fulfilment: services become vouchers; otherwise its own choice, the cart's, or delivery. */
+export function lineFulfillment(cart: Pick<CartRow, 'fulfillment'>, line: Pick<CartLineRow, 'fulfillment_type' | 'location_id'>, variant: Pick<Variant, 'productType'>): { type: FulfillmentType; locationId: string | null } {
+  if (variant.productType === 'service') return { type: 'voucher', locationId: null };
+  if (line.fulfillment_type) return { type: line.fulfillment_type, locationId: line.location_id };
+  return { type: cart.fulfillment?.type ?? 'delivery', locationId: cart.fulfillment?.locationId ?? null };
+}
+
+export interface PricedCart {
+  cart: CartRow;
+  lines: CartLineRow[];
+  variants: Map<string, Variant>;
+  totals: CartTotals;
+  view: CartView;
+}
+
+/** Loads a cart with its variants and channel prices in three batched queries and prices it. */
+export async function priceLoadedCart(ctx: Ctx, cart: CartRow, lines: CartLineRow[], adjustments: Adjustment[] = []): Promise<PricedCart> {
+  const ids = lines.map((l) => l.variant_id);
+  const prices = await priceVariants(ctx, { channelId: cart.channel_id, currency: cart.currency, variantIds: ids });
+  const variantList = await getVariants(ctx, ids);
+  const variants = new Map(variantList.map((v) => [v.id, v]));
+  const placed = lines.map((l) => {
+    const v = variants.get(l.variant_id);
+    if (!v) throw notFound('variant', l.variant_id, 'variantId');
+    return { line: l, v, f: lineFulfillment(cart, l, v) };
+  });
+  const totals = priceCart(
+    { currency: cart.currency, lines: placed.map(({ line, f }) => ({ id: line.id, variantId: line.variant_id, quantity: line.quantity, fulfillmentType: f.type })) },
+    prices,
+    adjustments,
+  );
+  const view: CartView = {
+    id: cart.id,
+    channelId: cart.channel_id,
+    customerId: cart.customer_id,
+    status: cart.status,
+    orderId: cart.order_id,
+    fulfillment: cart.fulfillment,
+    ...totals,
+    lines: totals.lines.map((pl, i) => ({ ...pl, sku: placed[i].v.sku, title: placed[i].v.title, productTitle: placed[i].v.productTitle, locationId: placed[i].f.locationId })),
+    createdAt: new Date(cart.created_at).toISOString(),
+    updatedAt: new Date(cart.updated_at).toISOString(),
+  };
+  return { cart, lines, variants, totals, view };
+}
+
+export async function loadCartLines(db: Executor, cartId: string): Promise<CartLineRow[]> {
+  return q(db).selectFrom('cart_line').selectAll().where('cart_id', '=', cartId).orderBy('id').execute();
+}
+
+export async function getCart(ctx: Ctx, id: string): Promise<CartView> {
+  const cart = await loadCart(ctx.db, id);
+  requireCartAccess(ctx.actor, cart, false);
+  return (await priceLoadedCart(ctx, cart, await loadCartLines(ctx.db, id))).view;
+}
+
+export async function createCart(ctx: Ctx, input: { channelId: string; currency?: string; customerId?: string }): Promise<CartView> {
+  const channel = await getChannel(ctx, input.channelId, 'channelId');
+  const a = ctx.actor;
+  // Shoppers own their carts; storefront keys make guest carts; staff may open one for a customer.
+  const customerId = a.kind === 'shopper' ? a.customerId : a.kind === 'api_key' && a.publishable ? null : input.customerId ?? null;
+  if (a.kind !== 'shopper' && !(a.kind === 'api_key' && a.publishable)) {
+    requireCartAccess(a, { customer_id: customerId }, true);
+    if (customerId) {
+      await getCustomer(ctx, customerId).catch(() => {
+        throw new AppError('not_found', `customer ${customerId} does not exist`, { field: 'customerId' });
+      });
+    }
+  }
+  const row = await q(ctx.db)
+    .insertInto('cart')
+    .values({ id: newId('cart'), channel_id: channel.id, currency: input.currency ?? channel.currency, customer_id: customerId, fulfillment: null, order_id: null, created_by: a.id })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return (await priceLoadedCart(ctx, row, [])).view;
+}
+
+export interface LineInput {
+  variantId?: string;
+  code?: string;
+  quantity: number;
+  fulfillment?: FulfillmentChoice;
+}
+
+async function resolveVariantId(ctx: Ctx, input: { variantId?: string; code?: string }, field: string): Promise<string> {
+  if (input.variantId) return input.variantId;
+  if (!input.code) throw new AppError('validation_failed', 'give a variantId or a code (SKU or barcode)', { field: `${field}.variantId` });
+  const v = await findVariantByCode(ctx, input.code);
+  if (!v) throw new AppError('not_found', `no variant has the SKU or barcode ${input.code}`, { field: `${field}.code`, code: input.code });
+  return v.id;
+}
+
+function checkChoice(choice: FulfillmentChoice | undefined, field: string): void {
+  if (choice && NEEDS_LOCATION.has(choice.type) && !choice.locationId) {
+    throw new AppError('validation_failed', `${choice.type.replace('_', ' ')} needs the store's locationId`, { field: `${field}.locationId` });
+  }
+}
+
+/** Adds a line (or more of a variant already in the cart); the variant must sell on the cart's channel. */
+export async function addCartLine(ctx: Ctx, cartId: string, input: LineInput): Promise<CartView> {
+  checkChoice(input.fulfillment, 'fulfillment');
+  return inTx(ctx.db, async (tx) => {
+    const c = { ...ctx, db: tx };
+    const cart = await openCartForWrite(c, tx, cartId);
+    const variantId = await resolveVariantId(c, input, 'body');
+    await sql`
+      INSERT INTO cart_line (id, cart_id, variant_id, quantity, fulfillment_type, location_id)
+      VALUES (${newId('cli')}, ${cartId}, ${variantId}, ${input.quantity}, ${input.fulfillment?.type ?? null}, ${input.fulfillment?.locationId ?? null})
+      ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = cart_line.quantity + EXCLUDED.quantity,
+        fulfillment_type = COALESCE(EXCLUDED.fulfillment_type, cart_line.fulfillment_type),
+        location_id = CASE WHEN EXCLUDED.fulfillment_type IS NULL THEN cart_line.location_id ELSE EXCLUDED.location_id END`.execute(tx);
+    return touchAndPrice(c, cart);
+  });
+}
+
+export async function updateCartLine(ctx: Ctx, cartId: string, lineId: string, input: { quantity?: number; fulfillment?: FulfillmentChoice | null }): Promise<CartView> {
+  checkChoice(input.fulfillment ?? undefined, 'fulfillment');
+  return inTx(ctx.db, async (tx) => {
+    const c = { ...ctx, db: tx };
+    const cart = await openCartForWrite(c, tx, cartId);
+    const set: Partial<CartLineRow> = {};
+    if (input.quantity !== undefined) set.quantity = input.quantity;
+    if (input.fulfillment !== undefined) {
+      set.fulfillment_type = input.fulfillment?.type ?? null;
+      set.location_id = input.fulfillment?.locationId ?? null;
+    }
+    const row = await q(tx).updateTable('cart_line').set(set).where('id', '=', lineId).where('cart_id', '=', cartId).returning('id').executeTakeFirst();
+    if (!row) throw notFound('cart line', lineId, 'lineId');
+    return touchAndPrice(c, cart);
+  });
+}
+
+export async function removeCartLine(ctx: Ctx, cartId: string, lineId: string): Promise<CartView> {
+  return inTx(ctx.db, async (tx) => {
+    const c = { ...ctx, db: tx };
+    const cart = await openCartForWrite(c, tx, cartId);
+    const row = await q(tx).deleteFrom('cart_line').where('id', '=', lineId).where('cart_id', '=', cartId).returning('id').executeTakeFirst();
+    if (!row) throw notFound('cart line', lineId, 'lineId');
+    return touchAndPrice(c, cart);
+  });
+}
+
+/**
+ * Chooses how lines are fulfilled: for the whole cart (clearing each line's own choice), or for
+ * the named lines only.
+ */
+export async function setCartFulfillment(ctx: Ctx, cartId: string, input: FulfillmentChoice & { lineIds?: string[] }): Promise<CartView> {
+  checkChoice(input, 'body');
+  const { lineIds, ...choice } = input;
+  return inTx(ctx.db, async (tx) => {
+    const c = { ...ctx, db: tx };
+    const cart = await openCartForWrite(c, tx, cartId);
+    if (lineIds?.length) {
+      const rows = await q(tx).updateTable('cart_line').set({ fulfillment_type: choice.type, location_id: choice.locationId ?? null }).where('cart_id', '=', cartId).where('id', 'in', lineIds).returning('id').execute();
+      const missing = lineIds.find((id) => !rows.some((r) => r.id === id));
+      if (missing) throw notFound('cart line', missing, 'lineIds');
+    } else {
+      await q(tx).updateTable('cart').set({ fulfillment: JSON.stringify(choice) as never }).where('id', '=', cartId).execute();
+      await q(tx).updateTable('cart_line').set({ fulfillment_type: null, location_id: null }).where('cart_id', '=', cartId).execute();
+      cart.fulfillment = choice;
+    }
+    return touchAndPrice(c, cart);
+  });
+}
+
+async function touchAndPrice(ctx: Ctx, cart: CartRow): Promise<CartView> {
+  const updated = await q(ctx.db).updateTable('cart').set({ updated_at: new Date() }).where('id', '=', cart.id).returningAll().executeTakeFirstOrThrow();
+  return (await priceLoadedCart(ctx, updated, await loadCartLines(ctx.db, cart.id))).view;
+}

@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../tests/harness.js';
+import { ADDRESS, guestCart, ok, settlePayments, setUpShop, stockOf, type Shop } from './test-shop.js';
+
+let t: TestApp;
+let shop: Shop;
+beforeAll(async () => {
+  t = await startTestApp();
+  shop = await setUpShop(t);
+});
+afterAll(async () => t?.close());
+
+const pickupAt = (locationId: string) => [{ type: 'pickup', locationId }];
+const guest = { email: 'lin@example.com' };
+
+describe('carts', () => {
+  it('a storefront builds a guest cart whose every line explains its price', async () => {
+    const token = shop.storefrontKey;
+    const cartId = await guestCart(t, shop, [{ variantId: shop.tee, quantity: 2 }]);
+    const added = await ok(t.call('POST', `/v1/carts/${cartId}/lines`, { code: 'MUG', quantity: 1 }, { token }), 200);
+    expect(added.lines).toHaveLength(2);
+    const again = await ok(t.call('POST', `/v1/carts/${cartId}/lines`, { variantId: shop.tee, quantity: 1 }, { token }), 200);
+    const tee = again.lines.find((l: any) => l.variantId === shop.tee);
+    expect(tee).toMatchObject({ sku: 'TEE-M', quantity: 3, unitPrice: 9900, priceSource: 'default', subtotal: 29700, discount: 0, total: 29700, adjustments: [] });
+    // Nothing chosen yet: priced as delivery, with its flat shipping.
+    expect(again).toMatchObject({ subtotal: 29700 + 1999, shippingTotal: 1000, grandTotal: 29700 + 1999 + 1000, currency: 'CNY' });
+    const pickup = await ok(t.call('PUT', `/v1/carts/${cartId}/fulfillment`, { type: 'pickup', locationId: shop.storeA }, { token }), 200);
+    expect(pickup.shippingTotal).toBe(0);
+    const mugLine = pickup.lines.find((l: any) => l.variantId === shop.mug);
+    const changed = await ok(t.call('PATCH', `/v1/carts/${cartId}/lines/${mugLine.id}`, { quantity: 4 }, { token }), 200);
+    expect(changed.lines.find((l: any) => l.id === mugLine.id).total).toBe(4 * 1999);
+    const removed = await ok(t.call('DELETE', `/v1/carts/${cartId}/lines/${mugLine.id}`, undefined, { token }), 200);
+    expect(removed.lines).toHaveLength(1);
+    expect((await t.call('GET', `/v1/carts/${cartId}`, undefined, { token })).body.grandTotal).toBe(29700);
+  });
+
+  it('unknown variants and codes are 404s naming the field, and the cart is unchanged', async () => {
+    const token = shop.storefrontKey;
+    const cartId = await guestCart(t, shop, []);
+    const bad = await t.call('POST', `/v1/carts/${cartId}/lines`, { variantId: 'var_nope', quantity: 1 }, { token });
+    expect(bad.status).toBe(404);
+    expect(bad.headers['content-type']).toContain('application/problem+json');
+    expect(bad.body).toMatchObject({ code: 'not_found', field: 'variantId' });
+    const code = await t.call('POST', `/v1/carts/${cartId}/lines`, { code: 'NO-SUCH-SKU', quantity: 1 }, { token });
+    expect(code.body).toMatchObject({ status: 404, field: 'body.code' });
+    expect((await t.call('GET', `/v1/carts/${cartId}`, undefined, { token })).body.lines).toEqual([]);
+  });
+
+  it('an empty cart cannot be checked out', async () => {
+    const cartId = await guestCart(t, shop, []);
+    const res = await t.call('POST', `/v1/carts/${cartId}/checkout`, { contact: guest, payment: { provider: 'manual' } }, { token: shop.storefrontKey });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ code: 'cart_empty', field: 'lines' });
+  });
+
+  it('without a token a cart is closed; a storefront cannot read a customer cart', async () => {
+    expect((await t.call('POST', '/v1/carts', { channelId: shop.web }, { token: null })).status).toBe(401);
+    expect((await t.call('POST', '/v1/carts', { channelId: shop.web, customerId: 'cus_nobody' })).body).toMatchObject({ status: 404, field: 'customerId' });
+    const cartId = await guestCart(t, shop, [{ variantId: shop.mug, quantity: 1 }]);
+    const order = await ok(t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment: pickupAt(shop.storeA), contact: { email: 'owner-of-cart@example.com' }, payment: { provider: 'test' } }, { token: shop.storefrontKey }));
+    const staffCart = await ok(t.call('POST', '/v1/carts', { channelId: shop.web, customerId: order.customerId }));
+    expect((await t.call('GET', `/v1/carts/${staffCart.id}`, undefined, { token: shop.storefrontKey })).status).toBe(403);
+  });
+});
+
+describe('checkout', () => {
+  it('pickup in store: stock held at the store without expiry, a pickup code, paid at once with a manual payment', async () => {
+    const before = await stockOf(t, shop.tee, shop.storeA);
+    const cartId = await guestCart(t, shop, [{ variantId: shop.tee, quantity: 2 }, { variantId: shop.mug, quantity: 1 }]);
+    const order = await ok(t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment: pickupAt(shop.storeA), contact: guest, payment: { provider: 'manual', method: 'card' } }, { token: shop.storefrontKey }));
+    expect(order).toMatchObject({ status: 'paid', grandTotal: 2 * 9900 + 1999, paidAmount: 2 * 9900 + 1999, shippingTotal: 0, locationIds: [shop.storeA] });
+    expect(order.fulfillments).toHaveLength(1);
+    const f = order.fulfillments[0];
+    expect(f).toMatchObject({ type: 'pickup', status: 'pending', locationId: shop.storeA });
+    expect(f.pickupCode).toMatch(/^\d{6,8}$/);
+    expect(f.qrPayload).toContain(f.pickupCode);
+    expect(f.lineIds).toHaveLength(2);
+    const res = await ok(t.call('GET', `/v1/reservations/${f.reservationId}`), 200);
+    expect(res).toMatchObject({ status: 'active', expiresAt: null });
+    expect(await stockOf(t, shop.tee, shop.storeA)).toEqual({ onHand: before.onHand, reserved: before.reserved + 2 });
+    const cart = await ok(t.call('GET', `/v1/carts/${cartId}`, undefined, { token: shop.storefrontKey }), 200);
+    expect(cart).toMatchObject({ status: 'checked_out', orderId: order.id });
+    const twice = await t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment: pickupAt(shop.storeA), contact: guest, payment: { provider: 'manual' } }, { token: shop.storefrontKey });
+    expect(twice.status).toBe(409);
+    expect(twice.body.code).toBe('cart_checked_out');
+  });
+
+  it('the test provider pays asynchronously: pending until payment.captured arrives through the outbox', async () => {
+    const cartId = await guestCart(t, shop, [{ variantId: shop.mug, quantity: 1 }]);
+    const order = await ok(t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment: pickupAt(shop.storeB), contact: guest, payment: { provider: 'test' } }, { token: shop.storefrontKey }));
+    expect(order).toMatchObject({ status: 'pending_payment', paidAmount: 0 });
+    expect(order.paymentDueAt).not.toBeNull();
+    await settlePayments(t);
+    const paid = await ok(t.call('GET', `/v1/orders/${order.id}`), 200);
+    expect(paid).toMatchObject({ status: 'paid', paidAmount: 1999 });
+  });
+
+  it('delivery ships from the warehouse; shipped and delivered by an operator', async () => {
+    const before = await stockOf(t, shop.tee, shop.warehouse);
+    const cartId = await guestCart(t, shop, [{ variantId: shop.tee, quantity: 1 }]);
+    const order = await ok(t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment: [{ type: 'delivery', address: ADDRESS }], contact: guest, payment: { provider: 'manual', method: 'qr' } }, { token: shop.storefrontKey }));
+    expect(order).toMatchObject({ status: 'paid', shippingTotal: 1000, grandTotal: 9900 + 1000 });
+    const f = order.fulfillments[0];
+    expect(f).toMatchObject({ type: 'delivery', locationId: shop.warehouse, shippingAddress: ADDRESS });
+    const shipped = await ok(t.call('POST', `/v1/fulfillments/${f.id}/ship`, { carrier: 'SF', trackingNumber: 'SF123' }), 200);
+    expect(shipped).toMatchObject({ status: 'fulfilled' });
+    expect(shipped.fulfillments[0]).toMatchObject({ status: 'shipped', carrier: 'SF', trackingNumber: 'SF123' });
+    expect(await stockOf(t, shop.tee, shop.warehouse)).toEqual({ onHand: before.onHand - 1, reserved: before.reserved });
+    const delivered = await ok(t.call('POST', `/v1/fulfillments/${f.id}/deliver`), 200);
+    expect(delivered.fulfillments[0].status).toBe('delivered');
+  });
+
+  it('a delivery too big for one warehouse is split over warehouses by priority: one parcel each, amounts exact', async () => {
+    const wh2 = (await ok(t.call('POST', '/v1/locations', { kind: 'warehouse', code: 'WH2', name: 'WH2', address: ADDRESS, geo: { lat: 30, lng: 120 }, timezone: 'Asia/Shanghai' }))).id;
+    const served = [shop.warehouse, wh2, shop.storeA, shop.storeB].map((locationId, priority) => ({ locationId, priority }));
+    await ok(t.call('PUT', `/v1/channels/${shop.web}/locations`, { locations: served }), 200);
+    await ok(t.call('POST', '/v1/stock/adjustments', { variantId: shop.mug, locationId: wh2, delta: 5, reason: 'receipt' }));
+    const wh = await stockOf(t, shop.mug, shop.warehouse);
+    const cartId = await guestCart(t, shop, [{ variantId: shop.mug, quantity: wh.onHand - wh.reserved + 2 }]);
+    const order = await ok(t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment: [{ type: 'delivery', address: ADDRESS }], contact: guest, payment: { provider: 'manual', method: 'card' } }, { token: shop.storefrontKey }));
+    const units = Object.fromEntries(order.fulfillments.map((f: any) => [f.locationId, order.lines.find((l: any) => l.fulfillmentId === f.id).quantity]));
+    expect(units).toEqual({ [shop.warehouse]: wh.onHand - wh.reserved, [wh2]: 2 });
+    expect(order.lines.reduce((s: number, l: any) => s + l.total, 0)).toBe(order.grandTotal - order.shippingTotal);
+    for (const f of order.fulfillments) await ok(t.call('POST', `/v1/fulfillments/${f.id}/ship`, {}), 200);
+    expect((await ok(t.call('GET', `/v1/orders/${order.id}`), 200)).status).toBe('fulfilled');
+  });
+
+  it('ship-from-store draws on the nearest store offering it; pickup and delivery lines of one cart become two fulfilments', async () => {
+    const cartId = await guestCart(t, shop, [{ variantId: shop.tee, quantity: 1 }, { variantId: shop.mug, quantity: 1 }]);
+    const cart = await ok(t.call('GET', `/v1/carts/${cartId}`, undefined, { token: shop.storefrontKey }), 200);
+    const [teeLine, mugLine] = [shop.tee, shop.mug].map((v) => cart.lines.find((l: any) => l.variantId === v).id);
+    const order = await ok(t.call('POST', `/v1/carts/${cartId}/checkout`, {
+      fulfillment: [
+        { type: 'ship_from_store', address: ADDRESS, point: { lat: 31.24, lng: 121.47 }, lineIds: [teeLine] },
+        { type: 'pickup', locationId: shop.storeB, lineIds: [mugLine] },
+      ],
+      contact: guest,
+      payment: { provider: 'manual', method: 'card' },
+    }, { token: shop.storefrontKey }));
+    const byType = Object.fromEntries(order.fulfillments.map((f: any) => [f.type, f]));
+    expect(byType.ship_from_store).toMatchObject({ locationId: shop.storeA, lineIds: [expect.any(String)] });
+    expect(byType.pickup).toMatchObject({ locationId: shop.storeB });
+    expect(order.shippingTotal).toBe(1000);
+    expect(order.grandTotal).toBe(9900 + 1999 + 1000);
+  });
+
+  it('delivery needs an address, pickup a store that offers it', async () => {
+    const cartId = await guestCart(t, shop, [{ variantId: shop.tee, quantity: 1 }]);
+    const noAddress = await t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment: [{ type: 'delivery' }], contact: guest, payment: { provider: 'manual' } }, { token: shop.storefrontKey });
+    expect(noAddress.body).toMatchObject({ status: 400, field: 'fulfillment.address' });
+    const noTry = await t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment: [{ type: 'reserve_try', locationId: shop.storeB }], contact: guest }, { token: shop.storefrontKey });
+    expect(noTry.body).toMatchObject({ code: 'service_unavailable', field: 'fulfillment.locationId' });
+    expect((await t.call('GET', `/v1/carts/${cartId}`, undefined, { token: shop.storefrontKey })).body.status).toBe('open');
+  });
+
+  it('too little stock at the pickup store fails the checkout and reserves nothing', async () => {
+    const before = await stockOf(t, shop.mug, shop.storeB);
+    const cartId = await guestCart(t, shop, [{ variantId: shop.mug, quantity: 500 }]);
+    const res = await t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment: pickupAt(shop.storeB), contact: guest, payment: { provider: 'manual', method: 'qr' } }, { token: shop.storefrontKey });
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe('insufficient_stock');
+    expect(await stockOf(t, shop.mug, shop.storeB)).toEqual(before);
+    expect((await t.call('GET', `/v1/carts/${cartId}`, undefined, { token: shop.storefrontKey })).body.status).toBe('open');
+  });
+
+  it('reserve and try: a hold at the store with no payment, which expires', async () => {
+    const before = await stockOf(t, shop.tee, shop.storeA);
+    const cartId = await guestCart(t, shop, [{ variantId: shop.tee, quantity: 1 }]);
+    const order = await ok(t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment: [{ type: 'reserve_try', locationId: shop.storeA }], contact: guest }, { token: shop.storefrontKey }));
+    expect(order).toMatchObject({ status: 'reserved', paymentId: null, paidAmount: 0 });
+    expect(order.holdExpiresAt).not.toBeNull();
+    expect(order.fulfillments[0]).toMatchObject({ type: 'reserve_try', status: 'held' });
+    expect((await ok(t.call('GET', `/v1/reservations/${order.fulfillments[0].reservationId}`), 200)).expiresAt).not.toBeNull();
+    expect((await stockOf(t, shop.tee, shop.storeA)).reserved).toBe(before.reserved + 1);
+    const { expireHolds } = await import('./index.js');
+    expect(await expireHolds(t.omni.database.db, new Date(Date.now() + 48 * 3600_000))).toBe(1);
+    const expired = await ok(t.call('GET', `/v1/orders/${order.id}`), 200);
+    expect(expired).toMatchObject({ status: 'cancelled', cancelReason: 'hold_expired' });
+    expect(await stockOf(t, shop.tee, shop.storeA)).toEqual(before);
+  });
+
+  it('an unpaid order is cancelled after the payment window and its stock released', async () => {
+    const before = await stockOf(t, shop.mug, shop.storeA);
+    const cartId = await guestCart(t, shop, [{ variantId: shop.mug, quantity: 2 }]);
+    const order = await ok(t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment: pickupAt(shop.storeA), contact: guest, payment: { provider: 'test' } }, { token: shop.storefrontKey }));
+    expect((await stockOf(t, shop.mug, shop.storeA)).reserved).toBe(before.reserved + 2);
+    const { expireUnpaidOrders } = await import('./index.js');
+    expect(await expireUnpaidOrders(t.omni.database.db, new Date(Date.now() + 3600_000))).toBe(1);
+    expect((await ok(t.call('GET', `/v1/orders/${order.id}`), 200))).toMatchObject({ status: 'cancelled', cancelReason: 'payment_timeout' });
+    expect(await stockOf(t, shop.mug, shop.storeA)).toEqual(before);
+    // The payment lands late anyway: it is refunded, and the order stays cancelled.
+    await settlePayments(t);
+    const late = await ok(t.call('GET', `/v1/orders/${order.id}`), 200);
+    expect(late).toMatchObject({ status: 'cancelled', paidAmount: 3998, refundedAmount: 3998 });
+  });
+});

@@ -1,0 +1,97 @@
+import { AppError } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { emit } from '../../platform/outbox.js';
+import { SYSTEM } from '../../platform/auth.js';
+import type { Executor } from '../../platform/db.js';
+import type { Ctx } from '../../platform/context.js';
+import type { DomainEvent } from '../../platform/outbox.js';
+import { refundPayment } from '../payments/index.js';
+import { findVoucherTemplateForVariant, issueVouchers } from '../vouchers/index.js';
+import type { OrderRow } from './orders.tables.js';
+import { lockOrder, moveOrder, q } from './order-store.js';
+import { progressStatus, refundStatus } from './order-state.js';
+
+/**
+ * Marks an order paid, idempotently by state: only a pending order moves; a payment that arrives
+ * for an order cancelled meanwhile is refunded. Vouchers for service lines are issued in the same
+ * transaction, so a paid order always has its vouchers.
+ */
+export async function markOrderPaid(ctx: Ctx, orderId: string, payment: { paymentId: string | null; amount: number }): Promise<void> {
+  const tx = ctx.db;
+  const order = await lockOrder(tx, orderId, 'orderId');
+  if (order.status === 'cancelled' && payment.paymentId && payment.amount > 0 && Number(order.paid_amount) === 0) {
+    const paid = await q(tx).updateTable('sales_order').set({ paid_amount: payment.amount, payment_id: payment.paymentId }).where('id', '=', orderId).returningAll().executeTakeFirstOrThrow();
+    await refundOrder(ctx, paid, payment.amount, 'payment arrived after the order was cancelled', { moveStatus: false });
+    return;
+  }
+  if (order.status !== 'pending_payment') return;
+  const now = new Date();
+  const row = await moveOrder(tx, order, 'paid', { paid_amount: payment.amount, paid_at: now, payment_id: payment.paymentId ?? order.payment_id, payment_due_at: null }, { amount: payment.amount, currency: order.currency, paymentId: payment.paymentId });
+
+  const voucherFulfillments = await q(tx).selectFrom('fulfillment').select('id').where('order_id', '=', orderId).where('type', '=', 'voucher').where('status', '=', 'pending').execute();
+  if (voucherFulfillments.length) {
+    const ids = voucherFulfillments.map((f) => f.id);
+    const lines = await q(tx).selectFrom('order_line').selectAll().where('fulfillment_id', 'in', ids).orderBy('id').execute();
+    const templated = new Set<string>();
+    for (const variantId of new Set(lines.map((l) => l.variant_id))) {
+      if (await findVoucherTemplateForVariant(ctx, variantId)) templated.add(variantId);
+    }
+    // A service without a voucher template is delivered by the store itself: nothing to issue.
+    // Each voucher carries an equal share of the paid line; a cancel that voids them all refunds the whole line.
+    for (const l of lines.filter((x) => templated.has(x.variant_id))) {
+      await issueVouchers(ctx, { orderId, orderLineId: l.id, customerId: order.customer_id, variantId: l.variant_id, quantity: l.quantity, unitPrice: Math.floor(Number(l.total) / l.quantity), lineTotal: Number(l.total) });
+    }
+    await q(tx).updateTable('fulfillment').set({ status: 'issued', fulfilled_at: now }).where('id', 'in', ids).execute();
+    for (const id of ids) await emit(tx, 'fulfillment.vouchers_issued', id, { orderId, fulfillmentId: id });
+  }
+  await advanceOrder(tx, row);
+}
+
+/** After a fulfilment moved: takes a paid order on to partially fulfilled or fulfilled. */
+export async function advanceOrder(tx: Executor, order: OrderRow): Promise<OrderRow> {
+  const fs = await q(tx).selectFrom('fulfillment').select('status').where('order_id', '=', order.id).execute();
+  const to = progressStatus(order.status, fs.map((f) => f.status));
+  if (!to) return order;
+  return moveOrder(tx, order, to, to === 'fulfilled' ? { fulfilled_at: new Date() } : {});
+}
+
+/**
+ * Refunds `amount` of what was paid, to the original payment. The counter only moves if it stays
+ * within the paid amount (a conditional update), so concurrent refunds can never exceed it.
+ */
+export async function refundOrder(
+  ctx: Ctx,
+  order: OrderRow,
+  amount: number,
+  reason: string,
+  opts: { returnId?: string; moveStatus?: boolean } = {},
+): Promise<OrderRow> {
+  if (amount <= 0) return order;
+  const updated = await q(ctx.db)
+    .updateTable('sales_order')
+    .set((eb) => ({ refunded_amount: eb('refunded_amount', '+', amount), updated_at: new Date() }))
+    .where('id', '=', order.id)
+    .where((eb) => eb(eb('refunded_amount', '+', amount), '<=', eb.ref('paid_amount')))
+    .returningAll()
+    .executeTakeFirst();
+  if (!updated) {
+    const left = Number(order.paid_amount) - Number(order.refunded_amount);
+    throw new AppError('refund_exceeds_paid', `a refund of ${amount} is more than the ${left} ${order.currency} still refundable on order ${order.id}`, { field: 'amount', refundable: left, requested: amount });
+  }
+  if (!order.payment_id) throw new AppError('invalid_state', `order ${order.id} has no payment to refund to`);
+  await refundPayment(ctx, { paymentId: order.payment_id, amount, reason });
+  const refundId = newId('ref');
+  await q(ctx.db).insertInto('order_refund').values({ id: refundId, order_id: order.id, payment_id: order.payment_id, return_id: opts.returnId ?? null, amount, reason, created_by: ctx.actor.id }).execute();
+  await emit(ctx.db, 'refund.created', refundId, { refundId, orderId: order.id, paymentId: order.payment_id, returnId: opts.returnId ?? null, amount, currency: order.currency, reason, customerId: order.customer_id });
+  if (opts.moveStatus === false) return updated;
+  return moveOrder(ctx.db, updated, refundStatus(updated.status, Number(updated.paid_amount), Number(updated.refunded_amount)), {}, { refundId, amount });
+}
+
+/** Outbox reaction: an asynchronous payment for an order was captured. */
+export async function onPaymentCaptured(tx: Executor, event: DomainEvent): Promise<void> {
+  const p = event.payload as { id: string; reference?: { type: string; id: string }; amount: number; capturedAmount?: number };
+  if (p.reference?.type !== 'order') return;
+  const exists = await q(tx).selectFrom('sales_order').select('id').where('id', '=', p.reference.id).executeTakeFirst();
+  if (!exists) return;
+  await markOrderPaid({ db: tx, actor: SYSTEM, requestId: event.id }, p.reference.id, { paymentId: p.id, amount: p.capturedAmount ?? p.amount });
+}

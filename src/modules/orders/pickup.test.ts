@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../tests/harness.js';
+import { guestCart, ok, setUpShop, stockOf, type Shop } from './test-shop.js';
+import { expireNoShows } from './index.js';
+
+let t: TestApp;
+let shop: Shop;
+beforeAll(async () => {
+  t = await startTestApp();
+  shop = await setUpShop(t);
+});
+afterAll(async () => t?.close());
+
+async function pickupOrder(lines: Array<{ variantId: string; quantity: number }>, storeId = shop.storeA, email = 'mei@example.com') {
+  const cartId = await guestCart(t, shop, lines);
+  return ok(t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment: [{ type: 'pickup', locationId: storeId }], contact: { email }, payment: { provider: 'manual', method: 'qr' } }, { token: shop.storefrontKey }));
+}
+
+describe('buy online, pick up in store', () => {
+  it('the store marks it ready; a clerk of that store hands it over with the right code; the stock leaves as a sale', async () => {
+    const before = await stockOf(t, shop.tee, shop.storeA);
+    const order = await pickupOrder([{ variantId: shop.tee, quantity: 2 }]);
+    const f = order.fulfillments[0];
+
+    const early = await t.call('POST', `/v1/fulfillments/${f.id}/pickup`, { code: f.pickupCode }, { token: shop.clerkA });
+    expect(early.body).toMatchObject({ status: 409, code: 'not_ready' });
+
+    const otherStore = await t.call('POST', `/v1/fulfillments/${f.id}/ready`, undefined, { token: shop.clerkB });
+    expect(otherStore.status).toBe(403);
+    expect(otherStore.body.code).toBe('store_out_of_scope');
+
+    const ready = await ok(t.call('POST', `/v1/fulfillments/${f.id}/ready`, undefined, { token: shop.clerkA }), 200);
+    expect(ready.fulfillments[0]).toMatchObject({ status: 'ready' });
+    expect(ready.fulfillments[0].noShowAt).not.toBeNull();
+
+    const wrong = await t.call('POST', `/v1/fulfillments/${f.id}/pickup`, { code: f.pickupCode === '000000' ? '111111' : '000000' }, { token: shop.clerkA });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body).toMatchObject({ code: 'invalid_pickup_code', field: 'code' });
+    const byOtherClerk = await t.call('POST', `/v1/fulfillments/${f.id}/pickup`, { code: f.pickupCode }, { token: shop.clerkB });
+    expect(byOtherClerk.body.code).toBe('store_out_of_scope');
+    expect((await ok(t.call('GET', `/v1/orders/${order.id}`), 200)).fulfillments[0].status).toBe('ready');
+    expect(await stockOf(t, shop.tee, shop.storeA)).toEqual({ onHand: before.onHand, reserved: before.reserved + 2 });
+
+    const done = await ok(t.call('POST', `/v1/fulfillments/${f.id}/pickup`, { code: f.pickupCode }, { token: shop.clerkA }), 200);
+    expect(done.status).toBe('fulfilled');
+    expect(done.fulfillments[0].status).toBe('picked_up');
+    expect(await stockOf(t, shop.tee, shop.storeA)).toEqual({ onHand: before.onHand - 2, reserved: before.reserved });
+    const events = await t.omni.database.db.selectFrom('outbox_event').select('type').where('aggregate_id', 'in', [order.id, f.id]).orderBy('id').execute();
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['order.placed', 'order.paid', 'fulfillment.ready_for_pickup', 'order.picked_up', 'order.fulfilled']));
+  });
+
+  it('two clerks scanning the same pickup at once: it is handed over exactly once', async () => {
+    const before = await stockOf(t, shop.mug, shop.storeA);
+    const order = await pickupOrder([{ variantId: shop.mug, quantity: 1 }]);
+    const f = order.fulfillments[0];
+    await ok(t.call('POST', `/v1/fulfillments/${f.id}/ready`, undefined, { token: shop.clerkA }), 200);
+    const secondClerk = await t.staff('clerk', [shop.storeA]);
+    const results = await Promise.all([shop.clerkA, secondClerk, shop.clerkA, secondClerk].map((token) => t.call('POST', `/v1/fulfillments/${f.id}/pickup`, { code: f.pickupCode }, { token })));
+    expect(results.filter((r) => r.status === 200), JSON.stringify(results.map((r) => r.body.code))).toHaveLength(1);
+    expect(results.filter((r) => r.status !== 200).map((r) => r.body.code)).toEqual(["already_picked_up", "already_picked_up", "already_picked_up"]);
+    expect(await stockOf(t, shop.mug, shop.storeA)).toEqual({ onHand: before.onHand - 1, reserved: before.reserved });
+    const handed = await t.omni.database.db.selectFrom('outbox_event').select('id').where('type', '=', 'order.picked_up').where('aggregate_id', '=', order.id).execute();
+    expect(handed).toHaveLength(1);
+  });
+
+  it('a pickup nobody collects is released after the no-show deadline and refunded', async () => {
+    const before = await stockOf(t, shop.tee, shop.storeB);
+    const order = await pickupOrder([{ variantId: shop.tee, quantity: 1 }], shop.storeB);
+    const f = order.fulfillments[0];
+    await ok(t.call('POST', `/v1/fulfillments/${f.id}/ready`, undefined, { token: shop.clerkB }), 200);
+    expect(await expireNoShows(t.omni.database.db, new Date())).toBe(0);
+    expect(await expireNoShows(t.omni.database.db, new Date(Date.now() + 4 * 86400_000))).toBe(1);
+    const after = await ok(t.call('GET', `/v1/orders/${order.id}`), 200);
+    expect(after).toMatchObject({ status: 'refunded', refundedAmount: 9900 });
+    expect(after.fulfillments[0].status).toBe('no_show');
+    expect(await stockOf(t, shop.tee, shop.storeB)).toEqual(before);
+    const payment = await ok(t.call('GET', `/v1/payments/${order.paymentId}`), 200);
+    expect(payment).toMatchObject({ status: 'refunded', refundedAmount: 9900 });
+  });
+});
+
+describe('one checkout, one order', () => {
+  it('the same checkout replayed with one Idempotency-Key, even 10 at once, makes one order', async () => {
+    const cartId = await guestCart(t, shop, [{ variantId: shop.mug, quantity: 1 }]);
+    const body = { fulfillment: [{ type: 'pickup', locationId: shop.storeB }], contact: { email: 'dup@example.com' }, payment: { provider: 'manual', method: 'card' } };
+    const headers = { 'idempotency-key': `checkout-${cartId}` };
+    const results = await Promise.all(Array.from({ length: 10 }, () => t.call('POST', `/v1/carts/${cartId}/checkout`, body, { token: shop.storefrontKey, headers })));
+    const created = results.filter((r) => r.status === 201);
+    expect(created.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(created.map((r) => r.body.id)).size).toBe(1);
+    for (const r of results) expect([201, 409]).toContain(r.status);
+    const replay = await t.call('POST', `/v1/carts/${cartId}/checkout`, body, { token: shop.storefrontKey, headers });
+    expect(replay.status).toBe(201);
+    expect(replay.body.id).toBe(created[0].body.id);
+    const orders = await ok(t.call('GET', `/v1/orders?customerId=${created[0].body.customerId}`), 200);
+    expect(orders.data).toHaveLength(1);
+    const payments = await ok(t.call('GET', `/v1/payments?referenceId=${created[0].body.id}`), 200);
+    expect(payments.data).toHaveLength(1);
+  });
+
+  it('10 parallel checkouts of one cart without a key still make one order', async () => {
+    const cartId = await guestCart(t, shop, [{ variantId: shop.mug, quantity: 1 }]);
+    const body = { fulfillment: [{ type: 'pickup', locationId: shop.storeB }], contact: { email: 'race@example.com' }, payment: { provider: 'manual', method: 'card' } };
+    const results = await Promise.all(Array.from({ length: 10 }, () => t.call('POST', `/v1/carts/${cartId}/checkout`, body, { token: shop.storefrontKey })));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 409).every((r) => r.body.code === 'cart_checked_out')).toBe(true);
+  });
+});
+
+describe('e-vouchers and cancellation', () => {
+  it('a service product issues vouchers on payment; cancelling voids them, releases stock and refunds', async () => {
+    const before = await stockOf(t, shop.mug, shop.storeA);
+    const cartId = await guestCart(t, shop, [{ variantId: shop.eyeTest, quantity: 2 }, { variantId: shop.mug, quantity: 1 }]);
+    const order = await ok(t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment: [{ type: 'pickup', locationId: shop.storeA }], contact: { email: 'eyes@example.com' }, payment: { provider: 'manual', method: 'card' } }, { token: shop.storefrontKey }));
+    const voucherF = order.fulfillments.find((f: any) => f.type === 'voucher');
+    expect(voucherF).toMatchObject({ status: 'issued', locationId: null, reservationId: null });
+    expect(order.status).toBe('partially_fulfilled');
+    const vouchers = await ok(t.call('GET', `/v1/vouchers?orderId=${order.id}`), 200);
+    expect(vouchers.data).toHaveLength(2);
+
+    const clerkElsewhere = await t.call('POST', `/v1/orders/${order.id}/cancel`, { reason: 'changed mind' }, { token: shop.clerkB });
+    expect(clerkElsewhere.body.code).toBe('store_out_of_scope');
+    const cancelled = await ok(t.call('POST', `/v1/orders/${order.id}/cancel`, { reason: 'changed mind' }), 200);
+    expect(cancelled).toMatchObject({ status: 'cancelled', refundedAmount: 2 * 5000 + 1999 });
+    expect(cancelled.fulfillments.every((f: any) => f.status === 'cancelled')).toBe(true);
+    const after = await ok(t.call('GET', `/v1/vouchers?orderId=${order.id}`), 200);
+    expect(after.data.every((v: any) => v.status === 'voided')).toBe(true);
+    expect(await stockOf(t, shop.mug, shop.storeA)).toEqual(before);
+    const again = await t.call('POST', `/v1/orders/${order.id}/cancel`, { reason: 'again' });
+    expect(again.body.code).toBe('invalid_state');
+  });
+
+  it('goods handed over cannot be cancelled: they are returned instead', async () => {
+    const order = await pickupOrder([{ variantId: shop.mug, quantity: 1 }]);
+    const f = order.fulfillments[0];
+    await ok(t.call('POST', `/v1/fulfillments/${f.id}/ready`, undefined, { token: shop.clerkA }), 200);
+    await ok(t.call('POST', `/v1/fulfillments/${f.id}/pickup`, { code: f.pickupCode }, { token: shop.clerkA }), 200);
+    const res = await t.call('POST', `/v1/orders/${order.id}/cancel`, { reason: 'late' });
+    expect(res.status).toBe(409);
+    expect((await ok(t.call('GET', `/v1/orders/${order.id}`), 200)).status).toBe('fulfilled');
+  });
+});

@@ -1,0 +1,126 @@
+import { inTx } from '../../platform/db.js';
+import { AppError } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { emit } from '../../platform/outbox.js';
+import { requireStore } from '../../platform/auth.js';
+import type { Ctx } from '../../platform/context.js';
+import { findVariantByCode, getChannel, getVariants, listChannels, priceVariants } from '../catalog/index.js';
+import { getCustomer } from '../customers/index.js';
+import { confirmReservation, reserveStock } from '../inventory/index.js';
+import { priceCart } from './pricing.js';
+import { writeOrder, type PlannedFulfillment } from './order-writer.js';
+import { readOrder, type OrderView } from './order-store.js';
+import { pay } from './checkout.service.js';
+import { orderSettings } from './orders.settings.js';
+
+export interface PosSaleInput {
+  locationId: string;
+  channelId?: string;
+  lines: Array<{ code?: string; variantId?: string; quantity: number }>;
+  customerId?: string;
+  payment: { provider: 'manual'; method: 'cash' | 'card' | 'qr'; tendered?: number };
+}
+
+/** The POS channel a sale books to: the one named, else the first active channel of kind pos. */
+async function posChannel(ctx: Ctx, channelId?: string) {
+  if (channelId) {
+    const ch = await getChannel(ctx, channelId, 'channelId');
+    if (ch.kind !== 'pos') throw new AppError('validation_failed', `channel ${ch.code} is not a POS channel`, { field: 'channelId' });
+    return ch;
+  }
+  const ch = (await listChannels(ctx)).find((c) => c.kind === 'pos' && c.active);
+  if (!ch) throw new AppError('validation_failed', 'no active POS channel exists: create a channel of kind pos', { field: 'channelId' });
+  return ch;
+}
+
+/**
+ * A sale at the till by a clerk of that store. The goods leave the store's stock at once (reserved
+ * and confirmed in the same transaction), the payment is taken, and the sale joins the same order
+ * history as online orders. Cash sales return the change.
+ */
+export async function createPosSale(ctx: Ctx, input: PosSaleInput): Promise<OrderView> {
+  requireStore(ctx.actor, input.locationId);
+  return inTx(ctx.db, async (tx) => {
+    const c = { ...ctx, db: tx };
+    const channel = await posChannel(c, input.channelId);
+    if (input.customerId) {
+      await getCustomer(c, input.customerId).catch(() => {
+        throw new AppError('not_found', `customer ${input.customerId} does not exist`, { field: 'customerId' });
+      });
+    }
+    const quantities = new Map<string, number>();
+    for (const [i, l] of input.lines.entries()) {
+      let id = l.variantId;
+      if (!id) {
+        if (!l.code) throw new AppError('validation_failed', 'give a code (SKU or barcode) or a variantId', { field: `lines.${i}.code` });
+        const v = await findVariantByCode(c, l.code);
+        if (!v) throw new AppError('not_found', `no variant has the SKU or barcode ${l.code}`, { field: `lines.${i}.code` });
+        id = v.id;
+      }
+      quantities.set(id, (quantities.get(id) ?? 0) + l.quantity);
+    }
+    const ids = [...quantities.keys()];
+    const variants = new Map((await getVariants(c, ids)).map((v) => [v.id, v]));
+    const unknown = ids.find((id) => !variants.has(id));
+    if (unknown) throw new AppError('not_found', `variant ${unknown} does not exist`, { field: 'lines.variantId', id: unknown });
+    const prices = await priceVariants(c, { channelId: channel.id, variantIds: ids });
+    const lines = ids.map((id) => ({ id, variantId: id, quantity: quantities.get(id)!, fulfillmentType: variants.get(id)!.productType === 'service' ? ('voucher' as const) : ('pos' as const) }));
+    const totals = priceCart({ currency: channel.currency, lines }, prices, [], { shipping: {}, taxRateBps: orderSettings.taxRateBps });
+
+    const { method, tendered } = input.payment;
+    if (method === 'cash' && tendered === undefined) throw new AppError('validation_failed', 'a cash sale needs the amount tendered', { field: 'payment.tendered' });
+    if (tendered !== undefined && tendered < totals.grandTotal) {
+      throw new AppError('insufficient_tender', `${tendered} tendered is less than the ${totals.grandTotal} due`, { field: 'payment.tendered', due: totals.grandTotal });
+    }
+
+    const orderId = newId('ord');
+    const now = new Date();
+    const goods = lines.filter((l) => l.fulfillmentType === 'pos');
+    const services = lines.filter((l) => l.fulfillmentType === 'voucher');
+    const planned: PlannedFulfillment[] = [];
+    if (goods.length) {
+      const reservation = await reserveStock(c, {
+        lines: goods.map((l) => ({ variantId: l.variantId, locationId: input.locationId, quantity: l.quantity })),
+        expiresInSeconds: null,
+        channelId: channel.id,
+        reference: { type: 'order', id: orderId },
+      });
+      await confirmReservation(c, reservation.id);
+      planned.push({ type: 'pos', locationId: input.locationId, status: 'sold', reservationId: reservation.id, fulfilledAt: now, portions: goods.map((l) => ({ lineId: l.id, quantity: l.quantity })) });
+    }
+    if (services.length) planned.push({ type: 'voucher', locationId: input.locationId, status: 'pending', reservationId: null, portions: services.map((l) => ({ lineId: l.id, quantity: l.quantity })) });
+
+    const written = await writeOrder(c, {
+      id: orderId,
+      channel_id: channel.id,
+      channel_kind: channel.kind,
+      cart_id: null,
+      customer_id: input.customerId ?? null,
+      email: null,
+      phone: null,
+      status: 'pending_payment',
+      currency: channel.currency,
+      payment_id: null,
+      payment_method: method,
+      tendered: tendered ?? null,
+      change_due: tendered === undefined ? null : tendered - totals.grandTotal,
+      payment_due_at: null,
+      hold_expires_at: null,
+      placed_by: ctx.actor.id,
+    }, totals, variants, planned);
+    await emit(tx, 'order.placed', orderId, {
+      orderId,
+      status: written.order.status,
+      channelId: channel.id,
+      channelKind: channel.kind,
+      customerId: input.customerId ?? null,
+      currency: channel.currency,
+      grandTotal: totals.grandTotal,
+      locationIds: [input.locationId],
+      soldBy: ctx.actor.id,
+      lines: written.lines.map((l) => ({ id: l.id, variantId: l.variant_id, quantity: l.quantity, total: Number(l.total) })),
+    });
+    await pay(c, orderId, totals.grandTotal, channel.currency, { provider: 'manual', method });
+    return readOrder(tx, orderId);
+  });
+}
