@@ -20,7 +20,7 @@ program
     let signIn: { email: string; password: string } | null = null;
     if (opts.demo) {
       const { seedDemo } = await import('./seed-demo.js');
-      signIn = await seedDemo(db);
+      signIn = await seedDemo(omni, { progress: true });
     }
     const owner = await ensureOwner(db, config.ownerEmail);
     if (owner) signIn = owner;
@@ -29,7 +29,7 @@ program
     console.log(`\nOmniloop is running at ${config.publicUrl}`);
     console.log(`  API description: ${config.publicUrl}/openapi.json   API docs: ${config.publicUrl}/docs`);
     console.log(`  Data: ${where}`);
-    if (signIn) console.log(`  Sign in as ${signIn.email} with password ${signIn.password}  (shown once; keep it)`);
+    if (signIn) console.log(`  Sign in as ${signIn.email} with password ${signIn.password}${opts.demo ? '' : '  (shown once; keep it)'}`);
     const stop = async () => {
       await omni.close();
       process.exit(0);
@@ -55,13 +55,11 @@ program
   .option('--demo', 'the demo brand: stores, channels, products, stock')
   .action(async (opts: { demo?: boolean }) => {
     if (!opts.demo) program.error('say what to seed: --demo');
-    const config = loadConfig();
-    const database = await openDatabase(config);
-    await migrate(database.db);
+    const omni = await createOmniloop({ ...loadConfig(), worker: false });
     const { seedDemo } = await import('./seed-demo.js');
-    const signIn = await seedDemo(database.db);
-    if (signIn) console.log(`Sign in as ${signIn.email} with password ${signIn.password}`);
-    await database.close();
+    const signIn = await seedDemo(omni, { progress: true });
+    console.log(`Demo brand loaded. Sign in as ${signIn.email} with password ${signIn.password}`);
+    await omni.close();
   });
 
 await program.parseAsync(process.argv);

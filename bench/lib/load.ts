@@ -1,0 +1,119 @@
+import http from 'node:http';
+
+export interface LoadResult {
+  requests: number;
+  ok: number;
+  statuses: Record<number, number>;
+  seconds: number;
+  okPerSecond: number;
+  requestsPerSecond: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+export interface Request {
+  method: string;
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface Response {
+  status: number;
+  body: any;
+}
+
+/** One keep-alive HTTP client; bench clients share its sockets like a real load balancer pool. */
+export function client(baseUrl: string, token: string, maxSockets = 256) {
+  const url = new URL(baseUrl);
+  const agent = new http.Agent({ keepAlive: true, maxSockets });
+  return function send(req: Request): Promise<Response> {
+    const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
+    return new Promise((resolve, reject) => {
+      const r = http.request(
+        {
+          agent,
+          host: url.hostname,
+          port: url.port,
+          method: req.method,
+          path: req.path,
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+            ...req.headers,
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let body: any = text;
+            try {
+              body = text ? JSON.parse(text) : null;
+            } catch {
+              /* keep text */
+            }
+            resolve({ status: res.statusCode ?? 0, body });
+          });
+        },
+      );
+      r.on('error', reject);
+      if (payload) r.write(payload);
+      r.end();
+    });
+  };
+}
+
+const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0);
+
+/**
+ * `concurrency` clients each send `next()` requests back to back until `next` returns null or the
+ * time limit passes. Latency is measured per request in milliseconds.
+ */
+export async function runLoad(opts: {
+  concurrency: number;
+  send: (req: Request) => Promise<Response>;
+  next: (client: number, i: number) => Request | null;
+  isOk?: (res: Response) => boolean;
+  onResponse?: (res: Response, client: number) => boolean | void; // return true to stop this client
+  maxSeconds?: number;
+}): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const statuses: Record<number, number> = {};
+  let ok = 0;
+  const isOk = opts.isOk ?? ((r) => r.status < 300);
+  const deadline = Date.now() + (opts.maxSeconds ?? 60) * 1000;
+  const start = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: opts.concurrency }, async (_, c) => {
+      for (let i = 0; Date.now() < deadline; i++) {
+        const req = opts.next(c, i);
+        if (!req) return;
+        const t0 = process.hrtime.bigint();
+        const res = await opts.send(req);
+        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+        if (isOk(res)) ok++;
+        if (opts.onResponse?.(res, c)) return;
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  latencies.sort((a, b) => a - b);
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return {
+    requests: latencies.length,
+    ok,
+    statuses,
+    seconds: round(seconds),
+    okPerSecond: Math.round(ok / seconds),
+    requestsPerSecond: Math.round(latencies.length / seconds),
+    p50: round(pct(latencies, 50)),
+    p90: round(pct(latencies, 90)),
+    p99: round(pct(latencies, 99)),
+    max: round(latencies.at(-1) ?? 0),
+  };
+}
