@@ -1,5 +1,4 @@
-import pg from 'pg';
-import { ulid } from '../src/platform/ids.js';
+import { createScratchDatabase } from '../src/platform/db.js';
 import { loadConfig, type Config } from '../src/platform/config.js';
 import { createOmniloop, type Omniloop } from '../src/app.js';
 import { createStaff, createApiKey, signIn } from '../src/modules/access/index.js';
@@ -10,23 +9,7 @@ export const onPostgres = Boolean(process.env.DATABASE_URL);
 /** A fresh database for one test file: in-memory PGlite, or a new database on the PostgreSQL server. */
 export async function freshDatabaseUrl(): Promise<{ url?: string; drop(): Promise<void> }> {
   const base = process.env.DATABASE_URL;
-  if (!base) return { drop: async () => {} };
-  const name = `omniloop_t_${ulid().toLowerCase()}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+  return base ? createScratchDatabase(base, 'omniloop_t') : { drop: async () => {} };
 }
 
 export interface TestApp {

@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { loadConfig } from '../../src/platform/config.js';
-import { openDatabase } from '../../src/platform/db.js';
+import { createScratchDatabase, openDatabase } from '../../src/platform/db.js';
 import { migrate } from '../../src/platform/migrate.js';
 import { createApiKey, ensureOwner } from '../../src/modules/access/index.js';
 import { SYSTEM } from '../../src/platform/auth.js';
@@ -11,24 +10,9 @@ import { SYSTEM } from '../../src/platform/auth.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** A fresh PostgreSQL database for one benchmark run, on the server of BENCH_DATABASE_URL / DATABASE_URL. */
-export async function freshDatabase(label: string): Promise<{ url: string; drop(): Promise<void> }> {
+export function freshDatabase(label: string): Promise<{ url: string; drop(): Promise<void> }> {
   const base = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const name = `omniloop_bench_${label}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+  return createScratchDatabase(base, `omniloop_bench_${label}`);
 }
 
 /** Migrates the database and returns a secret API key with every scope. */

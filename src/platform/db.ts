@@ -49,3 +49,24 @@ export async function inTx<R>(db: Executor, fn: (tx: Tx) => Promise<R>): Promise
 }
 
 export { sql };
+
+/**
+ * Creates an empty database beside the one `baseUrl` names (on the same PostgreSQL server) for a
+ * test file or a benchmark run, and drops it again on `drop()`.
+ */
+export async function createScratchDatabase(baseUrl: string, prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = async (statement: string) => {
+    const c = new pg.Client({ connectionString: baseUrl });
+    await c.connect();
+    try {
+      await c.query(statement);
+    } finally {
+      await c.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}

@@ -2,7 +2,7 @@ import { tables, type Executor } from '../../platform/db.js';
 import { notFound } from '../../platform/errors.js';
 import { requireStore, type Actor } from '../../platform/auth.js';
 import type { AppointmentRow, AppointmentStatus, AppointmentTables, Contact } from './appointments.tables.js';
-import { formatLocal } from './local-time.js';
+import { formatLocal } from '../../platform/zoned-time.js';
 
 export const q = (db: Executor) => tables<AppointmentTables>(db);
 

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
 import type { TestApp } from '../../../tests/harness.js';
-import { addDays, localDate } from './local-time.js';
+import { addDays, localDate } from '../../platform/zoned-time.js';
 
 /** Shared set-up of the appointments tests: stores through the stores API, dates ahead of today. */
 

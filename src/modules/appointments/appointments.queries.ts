@@ -7,7 +7,7 @@ import { loadFor, q, toAppointment, type Appointment } from './appointment.js';
 import { seatsTaken } from './seats.js';
 import { bookableSlots } from './slots.js';
 import { serviceOffer } from './store-calendar.js';
-import { addDays, formatLocal, localDate, localToInstant } from './local-time.js';
+import { addDays, formatLocal, localDate, localToInstant } from '../../platform/zoned-time.js';
 
 export interface SlotAvailability {
   start: string;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from 'node:http';
 import { startTestApp, type TestApp } from '../../../tests/harness.js';
 import { at, createService, createStore, dayAhead, smsInbox } from './appointments.fixtures.js';
-import { addDays, localDate, offsetMinutes } from './local-time.js';
+import { addDays, localDate, offsetMinutes } from '../../platform/zoned-time.js';
 
 let t: TestApp;
 let sms: Server;

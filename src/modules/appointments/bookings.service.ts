@@ -11,7 +11,7 @@ import { eventPayload, loadFor, q, toAppointment, type Appointment } from './app
 import { moveSeat, releaseSeat, takeSeat, type SeatKey } from './seats.js';
 import { slotProblem, type Slot, type SlotProblem } from './slots.js';
 import { serviceOffer } from './store-calendar.js';
-import { formatLocal } from './local-time.js';
+import { formatLocal } from '../../platform/zoned-time.js';
 
 export interface BookingInput {
   serviceId: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bookableSlots, gridSlots, slotProblem, type Calendar, type SlotRules } from './slots.js';
-import { formatLocal, localToInstant } from './local-time.js';
+import { formatLocal, localToInstant } from '../../platform/zoned-time.js';
 
 const hourly: SlotRules = { slotMinutes: 60, durationMinutes: 60, leadMinutes: 0, horizonDays: 400 };
 const utc = (iso: string) => Date.parse(iso);

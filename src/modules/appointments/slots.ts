@@ -1,4 +1,4 @@
-import { addDays, localDate, localToInstant, weekday } from './local-time.js';
+import { addDays, localDate, localToInstant, weekday } from '../../platform/zoned-time.js';
 
 /**
  * Slot rules, pure: which start times a service offers at a store on a day, and why a given start

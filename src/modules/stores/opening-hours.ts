@@ -1,4 +1,4 @@
-import { addDays, localDate, localToInstant, weekday } from './zoned-time.js';
+import { addDays, localDate, localToInstant, weekday } from '../../platform/zoned-time.js';
 
 /** Weekday keys, indexed like Date#getDay (0 = Sunday). */
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;

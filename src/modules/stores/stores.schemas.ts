@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { COUNTRY_CODES } from './countries.js';
 import { hoursProblem, WEEKDAYS, type HoursInterval } from './opening-hours.js';
-import { isTimeZone } from './zoned-time.js';
+import { isTimeZone } from '../../platform/zoned-time.js';
 
 export const LOCATION_KINDS = ['store', 'warehouse'] as const;
 export const SERVICES = ['pickup', 'ship_from_store', 'returns', 'try_on', 'appointments', 'vouchers'] as const;

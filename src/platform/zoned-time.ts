@@ -1,6 +1,7 @@
 /**
- * Wall-clock arithmetic in an IANA time zone with nothing but Intl: a store's hours are local
- * times, while bookings are stored as instants. Dates are `YYYY-MM-DD`, times minutes after midnight.
+ * Wall-clock arithmetic in an IANA time zone with nothing but Intl: store hours and appointment
+ * slots are local times, while the database keeps instants. Dates are `YYYY-MM-DD`, times are
+ * minutes after local midnight.
  */
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
