@@ -8,6 +8,7 @@
  */
 import os from 'node:os';
 import { client, runLoad } from './lib/load.js';
+import { cpuMeter } from './lib/cpu.js';
 import { freshDatabase, prepare, startServers } from './lib/server.js';
 import { createChannel, createLocations, createVariants, must, receiveStock } from './lib/setup.js';
 
@@ -26,6 +27,7 @@ async function main() {
     const [hot] = await createVariants(send, 1, 'hot', [channel.id]);
     await receiveStock(send, [hot.id], [locations[0].id], 10_000);
 
+    const cpuA = cpuMeter(servers.pids, db.url);
     const a = await runLoad({
       concurrency: CLIENTS,
       send,
@@ -33,15 +35,17 @@ async function main() {
       onResponse: (res) => res.status === 409, // sold out: this client stops
       maxSeconds: 120,
     });
+    const usedA = cpuA.stop();
     const [levelA] = (await must(send, 'GET', `/v1/stock?variantId=${hot.id}&locationId=${locations[0].id}`)).data;
     const oversoldA = Math.max(0, a.ok - 10_000) + Math.max(0, levelA.reserved - levelA.onHand);
-    report('A. one SKU, 10,000 units, one location', a, { reserved: levelA.reserved, onHand: levelA.onHand, oversold: oversoldA });
+    report('A. one SKU, 10,000 units, one location', a, { reserved: levelA.reserved, onHand: levelA.onHand, oversold: oversoldA }, usedA);
 
     const spread = await createVariants(send, 1000, 'spread', [channel.id]);
     const locIds = locations.map((l: any) => l.id);
     await receiveStock(send, spread.map((v) => v.id), locIds, 5);
     const total = 1000 * 4 * 5;
     let issued = 0;
+    const cpuB = cpuMeter(servers.pids, db.url);
     const b = await runLoad({
       concurrency: CLIENTS,
       send,
@@ -52,6 +56,7 @@ async function main() {
       },
       maxSeconds: 120,
     });
+    const usedB = cpuB.stop();
     const levels = (await must(send, 'GET', `/v1/stock?locationId=${locIds.join(',')}`)).data as Array<{ variantId: string; onHand: number; reserved: number }>;
     const spreadIds = new Set(spread.map((v) => v.id));
     let reserved = 0;
@@ -62,19 +67,21 @@ async function main() {
       oversoldB += Math.max(0, l.reserved - l.onHand);
     }
     oversoldB += Math.max(0, b.ok - reserved);
-    report('B. 1,000 SKUs x 4 locations, 5 units each', b, { reserved, onHand: total, oversold: oversoldB });
+    report('B. 1,000 SKUs x 4 locations, 5 units each', b, { reserved, onHand: total, oversold: oversoldB }, usedB);
   } finally {
     await servers.stop();
     await db.drop();
   }
 }
 
-function report(name: string, r: Awaited<ReturnType<typeof runLoad>>, stock: Record<string, number>) {
+function report(name: string, r: Awaited<ReturnType<typeof runLoad>>, stock: Record<string, number>, cpu: { serverSeconds: number; databaseSeconds: number }) {
   console.log(`\n${name}`);
   console.log(`  clients ${CLIENTS}, server processes ${REPLICAS}, machine ${os.cpus().length} cores ${os.cpus()[0]?.model ?? ''}`);
   console.log(`  successful reservations/s ${r.okPerSecond}  (requests/s ${r.requestsPerSecond}, ${r.ok} ok of ${r.requests} in ${r.seconds}s, statuses ${JSON.stringify(r.statuses)})`);
   console.log(`  latency ms p50 ${r.p50}  p90 ${r.p90}  p99 ${r.p99}  max ${r.max}`);
   console.log(`  stock ${JSON.stringify(stock)}`);
+  const per = (s: number) => ((s * 1000) / r.requests).toFixed(3);
+  console.log(`  CPU per request: server ${per(cpu.serverSeconds)} ms, database ${per(cpu.databaseSeconds)} ms (load average ${os.loadavg()[0].toFixed(1)})`);
 }
 
 await main();

@@ -8,6 +8,7 @@ import { Worker } from './platform/worker.js';
 import type { Job, ModuleHost } from './platform/module.js';
 import { accessRoutes } from './modules/access/index.js';
 import { authenticators, modules } from './modules/registry.js';
+import { cachedActor } from './platform/auth-cache.js';
 
 export interface Omniloop {
   app: FastifyInstance;
@@ -26,13 +27,17 @@ export async function createOmniloop(config: Config, opts: { memory?: boolean; d
     db,
     logLevel: config.logLevel,
     publicUrl: config.publicUrl,
-    authenticate: (token) => authenticators.find((a) => token.startsWith(a.prefix))?.authenticate(db, token) ?? Promise.resolve(null),
+    authenticate: (token) => {
+      const by = authenticators.find((a) => token.startsWith(a.prefix));
+      return by ? cachedActor(token, () => by.authenticate(db, token)) : Promise.resolve(null);
+    },
   });
   const handlers = new EventHandlers();
   const jobs: Job[] = [{ name: 'outbox', everyMs: 200, run: (d) => drainOutbox(d, handlers) }];
   const host: ModuleHost = { app, db, config, handlers, jobs };
   accessRoutes(app);
   for (const register of modules) register(host);
+  await (await import('./platform/web.js')).webApp(app);
   await app.ready();
   const worker = new Worker(db, jobs, app.log);
   if (config.worker) worker.start();

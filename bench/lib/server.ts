@@ -26,7 +26,7 @@ export async function prepare(url: string): Promise<string> {
 }
 
 /** Starts `n` API server processes on one database (stateless replicas) and waits until they answer. */
-export async function startServers(url: string, n: number, firstPort: number, env: Record<string, string> = {}): Promise<{ urls: string[]; stop(): Promise<void> }> {
+export async function startServers(url: string, n: number, firstPort: number, env: Record<string, string> = {}): Promise<{ urls: string[]; pids: number[]; stop(): Promise<void> }> {
   const procs: ChildProcess[] = [];
   const urls: string[] = [];
   for (let i = 0; i < n; i++) {
@@ -34,7 +34,9 @@ export async function startServers(url: string, n: number, firstPort: number, en
     // A server left over from an aborted run would answer for another database.
     const stale = await fetch(`http://127.0.0.1:${port}/openapi.json`).then(() => true, () => false);
     if (stale) throw new Error(`port ${port} is already in use; stop what listens there first`);
-    const p = spawn(process.execPath, [path.join(ROOT, 'bin/omniloop.js'), 'serve'], {
+    // BENCH_NODE_ARGS passes flags to the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+    const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const p = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'bin/omniloop.js'), 'serve'], {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: url, PORT: String(port), LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -58,6 +60,7 @@ export async function startServers(url: string, n: number, firstPort: number, en
   }
   return {
     urls,
+    pids: procs.map((p) => p.pid!),
     async stop() {
       await Promise.all(procs.map((p) => new Promise((r) => { p.once('exit', r); p.kill('SIGTERM'); })));
     },

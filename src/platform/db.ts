@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Config } from './config.js';
 
@@ -24,7 +25,7 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
     // An idle connection closed by the server (restart, failover, DROP DATABASE … FORCE) is dropped
     // from the pool and replaced on next use; it must not take the process down.
     pool.on('error', () => {});
-    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: preparingPool(pool) as unknown as pg.Pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   const { PGlite } = await import('@electric-sql/pglite');
@@ -36,6 +37,30 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
   const client = await PGlite.create(dataDir ? { dataDir } : {});
   const db = new Kysely<any>({ dialect: new PGliteDialect(client) });
   return { db, kind: 'pglite', close: () => db.destroy() };
+}
+
+/**
+ * Put `${PREPARED}` first in a hot statement's SQL: on PostgreSQL it then runs as a named prepared
+ * statement, parsed and planned once per connection instead of on every call. (A comment, so the
+ * embedded database just ignores it.)
+ */
+export const PREPARED = sql.raw('/*prepared*/ ');
+const PREPARED_MARK = '/*prepared*/ ';
+
+function preparingPool(pool: pg.Pool) {
+  return {
+    async connect() {
+      const client = await pool.connect();
+      return {
+        query: (text: any, values?: unknown[]) =>
+          typeof text === 'string' && text.startsWith(PREPARED_MARK)
+            ? client.query({ name: `p_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`, text, values })
+            : client.query(text, values),
+        release: (err?: Error) => client.release(err),
+      };
+    },
+    end: () => pool.end(),
+  };
 }
 
 export function tables<T>(db: Executor): Kysely<T> {

@@ -6,6 +6,7 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { newId, newSecret } from '../../platform/ids.js';
 import { ROLE_SCOPES, requireScope, type Actor, type Role } from '../../platform/auth.js';
 import { emit } from '../../platform/outbox.js';
+import { forgetActor, forgetToken } from '../../platform/auth-cache.js';
 import type { Ctx } from '../../platform/context.js';
 import type { AccessTables } from './access.tables.js';
 
@@ -98,6 +99,7 @@ export async function signIn(db: Executor, email: string, password: string): Pro
 
 export async function signOut(db: Executor, token: string): Promise<void> {
   await q(db).deleteFrom('staff_session').where('token_hash', '=', sha256(token)).execute();
+  forgetToken(token);
 }
 
 const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$aVVLZMCsUNDRakyDhRiQiw$Kks1o/jd450bKPKOBYC1SIWeGyK06SKBGA0EiDEyqjY';
@@ -184,6 +186,7 @@ export async function listApiKeys(ctx: Ctx): Promise<ApiKey[]> {
 export async function revokeApiKey(ctx: Ctx, id: string): Promise<ApiKey> {
   const row = await q(ctx.db).updateTable('api_key').set({ revoked_at: new Date() }).where('id', '=', id).where('revoked_at', 'is', null).returningAll().executeTakeFirst();
   if (!row) throw notFound('API key', id, 'id');
+  forgetActor(row.id);
   await emit(ctx.db, 'api_key.revoked', row.id, { id: row.id });
   return toKey(row);
 }

@@ -9,6 +9,7 @@ import type { CustomersTables } from './customers.tables.js';
 import { contactOf, type Locale } from './contact.js';
 import { checkSignInCode, useSignInCode } from './sign-in-codes.js';
 import { verifiedCustomer, type Customer } from './customers.service.js';
+import { forgetToken } from '../../platform/auth-cache.js';
 
 const SESSION_DAYS = 30;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -42,6 +43,7 @@ export async function signInShopper(ctx: Ctx, input: { email?: string; phone?: s
 
 export async function signOutShopper(db: Executor, token: string): Promise<void> {
   await q(db).deleteFrom('customer_session').where('token_hash', '=', sha256(token)).execute();
+  forgetToken(token);
 }
 
 /** Resolves a shopper session token (`shs_…`) to the shopper it stands for. */

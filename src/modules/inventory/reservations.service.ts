@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
-import { tables, inTx, type Executor, type AnyDb } from '../../platform/db.js';
+import { PREPARED, tables, inTx, type Executor, type AnyDb } from '../../platform/db.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { emit } from '../../platform/outbox.js';
@@ -90,7 +90,7 @@ async function reserveSingle(db: Executor, line: StockLine, expires: number | nu
   const channelId = input.channelId ?? null;
   const ref = input.reference ?? null;
   const created = JSON.stringify({ id, channelId, reference: ref, lines: [{ ...line, bundleVariantId: null }], expiresInSeconds: expires });
-  const res = await sql<{ created_at: Date; expires_at: Date | null }>`
+  const res = await sql<{ created_at: Date; expires_at: Date | null }>`${PREPARED}
     WITH lvl AS (
       UPDATE stock_level SET reserved = reserved + ${line.quantity}::int, change_seq = nextval('stock_change_seq'), updated_at = now()
       WHERE variant_id = ${line.variantId} AND location_id = ${line.locationId} AND on_hand - reserved >= ${line.quantity}::int${capGuard(channelId, line.variantId, line.locationId, line.quantity)}

@@ -1,0 +1,183 @@
+/**
+ * The O2O loop over HTTP on PostgreSQL:
+ *  1. place order: checkout of a ready 3-line cart, pickup in a store, test payment — 32 clients;
+ *     each cart holds 3 SKUs drawn from a few hundred (1b: every cart the same 3 hot SKUs);
+ *  2. the whole shopper journey: create cart, add 3 lines, choose pickup, check out — 16 clients;
+ *  3. product listing for a channel with prices, 20 a page, with a storefront key — 16 clients;
+ *  4. voucher redemption by store clerks — 32 clients.
+ *
+ *   npm run bench -- o2o
+ *   BENCH_DATABASE_URL or DATABASE_URL picks the server; BENCH_REPLICAS server processes;
+ *   BENCH_SECONDS per scenario; BENCH_SCENARIOS=1,3 runs only those; BENCH_PORT the first port.
+ */
+import os from 'node:os';
+import pg from 'pg';
+import { client, runLoad, type LoadResult } from './lib/load.js';
+import { freshDatabase, prepare, startServers } from './lib/server.js';
+import { createChannel, createLocations, must, receiveStock } from './lib/setup.js';
+import { newId } from '../src/platform/ids.js';
+
+const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 1);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const PORT = Number(process.env.BENCH_PORT ?? 4300);
+const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? '1,1b,2,3,4').split(','));
+/** The SKUs a shopper picks from in scenarios 1 and 2: 100 products of 3 variants. */
+const PRODUCTS = 100;
+
+function report(name: string, clients: number, r: LoadResult) {
+  console.log(`\n${name}`);
+  console.log(`  clients ${clients}, server processes ${REPLICAS}, machine ${os.cpus().length} cores ${os.cpus()[0]?.model ?? ''}, ${new Date().toISOString()}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`  ok/s ${r.okPerSecond}  (requests/s ${r.requestsPerSecond}, ${r.ok} ok of ${r.requests} in ${r.seconds}s, statuses ${JSON.stringify(r.statuses)})`);
+  console.log(`  latency ms p50 ${r.p50}  p90 ${r.p90}  p99 ${r.p99}  max ${r.max}`);
+}
+
+/** Three distinct variants drawn at random from `pool`. */
+function pick3(pool: string[]): string[] {
+  const out = new Set<string>();
+  while (out.size < 3) out.add(pool[Math.floor(Math.random() * pool.length)]);
+  return [...out];
+}
+
+/**
+ * Ready carts (3 lines of 1 unit, pickup at the store) written straight into the database: the
+ * scenario measures checkout, and building tens of thousands of carts over HTTP would take longer
+ * than the measurement itself (scenario 2 times the HTTP way of building them).
+ */
+async function seedCarts(url: string, channelId: string, storeId: string, lines: string[][]): Promise<string[]> {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    const ids = lines.map(() => newId('cart'));
+    const pickup = JSON.stringify({ type: 'pickup', locationId: storeId });
+    await db.query(
+      `INSERT INTO cart (id, channel_id, currency, fulfillment, created_by) SELECT id, $2, 'CNY', $3::jsonb, 'bench' FROM unnest($1::text[]) AS id`,
+      [ids, channelId, pickup],
+    );
+    const cartIds = lines.flatMap((l, i) => l.map(() => ids[i]));
+    await db.query(
+      `INSERT INTO cart_line (id, cart_id, variant_id, quantity) SELECT x.id, x.cart_id, x.variant_id, 1 FROM unnest($1::text[], $2::text[], $3::text[]) AS x(id, cart_id, variant_id)`,
+      [cartIds.map(() => newId('cli')), cartIds, lines.flat()],
+    );
+    return ids;
+  } finally {
+    await db.end();
+  }
+}
+
+async function main() {
+  const db = await freshDatabase('o2o');
+  const token = await prepare(db.url);
+  const servers = await startServers(db.url, REPLICAS, PORT, { OMNILOOP_DB_POOL: String(Math.ceil(40 / REPLICAS)) });
+  const sends = servers.urls.map((u) => client(u, token));
+  let rr = 0;
+  const send = (req: any) => sends[rr++ % sends.length](req);
+  try {
+    const web = await createChannel(send, 'web');
+    const [warehouse, store] = await createLocations(send, 2, 'o2o');
+    await must(send, 'PATCH', `/v1/locations/${store.id}`, { services: ['pickup', 'vouchers', 'returns'] });
+    await must(send, 'PUT', `/v1/channels/${web.id}/locations`, { locations: [{ locationId: warehouse.id, priority: 0 }, { locationId: store.id, priority: 1 }] });
+    // A storefront-shaped catalog: many products of a few variants each (the listing pages through them).
+    const goods: string[] = [];
+    for (let p = 0; p < PRODUCTS; p++) {
+      const product = await must(send, 'POST', '/v1/products', {
+        title: `Goods ${p}`,
+        status: 'active',
+        variants: ['S', 'M', 'L'].map((size, i) => ({ sku: `goods-${p}-${size}`, options: { size }, prices: [{ currency: 'CNY', amount: 9900 + 100 * p + i }] })),
+        channelIds: [web.id],
+      });
+      goods.push(...product.variants.map((v: any) => v.id));
+    }
+    const hot = goods.slice(0, 3);
+    await receiveStock(send, goods, [store.id], 1_000_000);
+    const pickup = { type: 'pickup', locationId: store.id };
+    const checkoutBody = (i: number) => ({ fulfillment: [pickup], contact: { email: `shopper${i % 500}@bench.omniloop.dev` }, payment: { provider: 'test' } });
+    const placeOrders = async (name: string, cartLines: string[][]) => {
+      const carts = await seedCarts(db.url, web.id, store.id, cartLines);
+      let n = 0;
+      const r = await runLoad({
+        concurrency: 32, send, maxSeconds: SECONDS,
+        next: () => (n < carts.length ? { method: 'POST', path: `/v1/carts/${carts[n]}/checkout`, body: checkoutBody(n++) } : null),
+      });
+      report(name, 32, r);
+      if (n >= carts.length) console.log(`  (ran out of carts after ${n}: raise the count in the bench)`);
+    };
+
+    // 1. Place order: carts are made first (not measured), then checked out by 32 clients.
+    const CARTS = Math.max(4000, SECONDS * 2000);
+    if (SCENARIOS.has('1')) await placeOrders(`1. place order (3-line cart of SKUs drawn from ${goods.length}, pickup in store, test payment)`, Array.from({ length: CARTS }, () => pick3(goods)));
+    if (SCENARIOS.has('1b')) await placeOrders('1b. place order, every cart the same 3 hot SKUs (contention on their stock rows)', Array.from({ length: CARTS }, () => hot));
+
+    // 2. The whole journey, each request timed; a journey counts when its checkout succeeds.
+    const newCart = async (lines: string[]) => {
+      const cart = await send({ method: 'POST', path: '/v1/carts', body: { channelId: web.id } });
+      if (cart.status !== 201) return cart;
+      let last = cart;
+      for (const variantId of lines) last = await send({ method: 'POST', path: `/v1/carts/${cart.body.id}/lines`, body: { variantId, quantity: 1 } });
+      if (last.status >= 300) return last;
+      return send({ method: 'PUT', path: `/v1/carts/${cart.body.id}/fulfillment`, body: pickup });
+    };
+    if (SCENARIOS.has('2')) {
+      let journeys = 0;
+      const statuses: Record<number, number> = {};
+      const started = Date.now();
+      const latencies: number[] = [];
+      await Promise.all(Array.from({ length: 16 }, async (_, c) => {
+        for (let i = 0; Date.now() - started < SECONDS * 1000; i++) {
+          const t0 = Date.now();
+          const ready = await newCart(pick3(goods));
+          if (ready.status >= 300) {
+            statuses[ready.status] = (statuses[ready.status] ?? 0) + 1;
+            continue;
+          }
+          const done = await send({ method: 'POST', path: `/v1/carts/${ready.body.id}/checkout`, body: checkoutBody(c * 1000 + i) });
+          statuses[done.status] = (statuses[done.status] ?? 0) + 1;
+          if (done.status < 300) {
+            journeys++;
+            latencies.push(Date.now() - t0);
+          }
+        }
+      }));
+      latencies.sort((a, b) => a - b);
+      const secs = (Date.now() - started) / 1000;
+      console.log(`\n2. whole journey (create cart, add 3 lines drawn from ${goods.length} SKUs, choose pickup, pay and place)`);
+      console.log(`  clients 16, server processes ${REPLICAS}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}: journeys/s ${Math.round(journeys / secs)} (${journeys} in ${secs.toFixed(1)}s, checkout statuses ${JSON.stringify(statuses)}), journey p50 ${latencies[Math.floor(latencies.length / 2)]} ms, p99 ${latencies[Math.floor(latencies.length * 0.99)]} ms`);
+    }
+
+    // 3. Storefront listing with a publishable key: the first two pages of 20 products.
+    if (SCENARIOS.has('3')) {
+      const pk = (await must(send, 'POST', '/v1/api-keys', { name: 'storefront', kind: 'publishable', scopes: ['catalog:read'] })).token;
+      const shopSends = servers.urls.map((u) => client(u, pk));
+      const firstPage = await shopSends[0]({ method: 'GET', path: `/v1/channels/${web.id}/products?limit=20` });
+      if (firstPage.body.data.length !== 20 || !firstPage.body.nextCursor) throw new Error('the listing should fill a page and have more');
+      const pages = [undefined, firstPage.body.nextCursor];
+      let k = 0;
+      const listing = await runLoad({
+        concurrency: 16, send: (r) => shopSends[k++ % shopSends.length](r), maxSeconds: SECONDS,
+        next: (_c, i) => ({ method: 'GET', path: `/v1/channels/${web.id}/products?limit=20${pages[i % 2] ? `&cursor=${pages[i % 2]}` : ''}` }),
+      });
+      report('3. product listing for a channel with prices (20 products of 3 variants a page)', 16, listing);
+    }
+
+    // 4. Voucher redemption by 32 clerks of the store.
+    if (SCENARIOS.has('4')) {
+      const service = await must(send, 'POST', '/v1/products', { title: 'Styling session', status: 'active', type: 'service', variants: [{ sku: 'SVC-STYLE', prices: [{ currency: 'CNY', amount: 29900 }] }], channelIds: [web.id] });
+      const template = await must(send, 'POST', '/v1/voucher-templates', { name: 'Styling session', variantId: service.variants[0].id, usesPerVoucher: 1, validity: { days: 90 }, validAt: { scope: 'own_stores' }, faceValue: { amount: 29900, currency: 'CNY' } });
+      const codes: string[] = [];
+      for (let i = 0; i < 8; i++) codes.push(...(await must(send, 'POST', '/v1/vouchers/issue', { templateId: template.id, quantity: 1000, reason: 'bench' })).data.map((v: any) => v.code));
+      await must(send, 'POST', '/v1/staff', { email: 'clerk@bench.omniloop.dev', name: 'Clerk', role: 'clerk', storeIds: [store.id], password: 'bench clerk password' });
+      const session = await must(send, 'POST', '/v1/auth/sessions', { email: 'clerk@bench.omniloop.dev', password: 'bench clerk password' });
+      const clerkSends = servers.urls.map((u) => client(u, session.token));
+      let v = 0;
+      const redeem = await runLoad({
+        concurrency: 32, send: (r) => clerkSends[v % clerkSends.length](r), maxSeconds: SECONDS,
+        next: () => (v < codes.length ? { method: 'POST', path: '/v1/vouchers/redeem', body: { code: codes[v++], locationId: store.id } } : null),
+      });
+      report('4. voucher redemption by store clerks', 32, redeem);
+    }
+  } finally {
+    await servers.stop();
+    await db.drop();
+  }
+}
+
+await main();
