@@ -19,7 +19,7 @@ export const ANONYMOUS: Actor = { kind: 'anonymous', id: 'anonymous', scopes: []
  */
 export const ROLE_SCOPES: Record<Role, string[]> = {
   owner: ['*'],
-  operator: ['catalog:*', 'inventory:*', 'orders:*', 'customers:read', 'webhooks:*', 'events:read', 'access:read'],
+  operator: ['catalog:*', 'inventory:*', 'orders:*', 'customers:*', 'promotions:read', 'webhooks:*', 'events:read', 'access:read'],
   marketer: ['catalog:read', 'inventory:read', 'orders:read', 'promotions:*', 'customers:*', 'events:read'],
   analyst: ['*:read'],
   clerk: ['catalog:read', 'inventory:read', 'inventory:write', 'orders:read', 'orders:write', 'customers:read'],
