@@ -10,6 +10,7 @@ import { register as registerOrders } from './orders/index.js';
 import { register as registerPayments } from './payments/index.js';
 import { register as registerVouchers } from './vouchers/index.js';
 import { register as registerAppointments } from './appointments/index.js';
+import { register as registerPromotions } from './promotions/index.js';
 import { register as registerWebhooks } from './webhooks/index.js';
 
 /** Every domain module's `register`, in the order their routes appear in the API description. */
@@ -22,6 +23,7 @@ export const modules: Array<(host: ModuleHost) => void> = [
   registerPayments,
   registerVouchers,
   registerAppointments,
+  registerPromotions,
   registerWebhooks,
 ];
 

@@ -1,0 +1,44 @@
+import { tables, type Executor } from '../../platform/db.js';
+import type { PromotionsTables } from './promotions.tables.js';
+import { buildSnapshot, type PromotionSnapshot } from './snapshot.js';
+import { toPromotion } from './promotions.service.js';
+
+/**
+ * The per-process snapshots of active promotions, by version stamp. The one-row promotion_version
+ * gets a new random stamp in every transaction that changes a promotion, so a stamp names one
+ * committed state: a rolled-back change never aliases a committed one, and snapshots of different
+ * databases in one process never mix.
+ */
+const snapshots = new Map<string, Promise<PromotionSnapshot>>();
+const KEEP = 8;
+let latest: PromotionSnapshot | null = null;
+
+const q = (db: Executor) => tables<PromotionsTables>(db);
+
+async function load(db: Executor, stamp: string): Promise<PromotionSnapshot> {
+  const rows = await q(db)
+    .selectFrom('promotion')
+    .selectAll()
+    .where('status', '=', 'active')
+    .where((e) => e.or([e('ends_at', 'is', null), e('ends_at', '>', new Date())]))
+    .execute();
+  return buildSnapshot(rows.map(toPromotion), stamp);
+}
+
+/** The snapshot of the state named by `stamp` (just read from promotion_version). */
+export async function snapshotFor(db: Executor, stamp: string): Promise<PromotionSnapshot> {
+  let snap = snapshots.get(stamp);
+  if (!snap) {
+    // Loads concurrent with this one share it; a failed load is forgotten so the next call retries.
+    snap = load(db, stamp);
+    snapshots.set(stamp, snap);
+    snap.then((s) => (latest = s), () => snapshots.delete(stamp));
+    if (snapshots.size > KEEP) snapshots.delete(snapshots.keys().next().value!);
+  }
+  return snap;
+}
+
+/** The snapshot built last, a guess to check against the stamp (null before the first pricing). */
+export function latestSnapshot(): PromotionSnapshot | null {
+  return latest;
+}
