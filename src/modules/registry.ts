@@ -11,6 +11,8 @@ import { register as registerPayments } from './payments/index.js';
 import { register as registerVouchers } from './vouchers/index.js';
 import { register as registerAppointments } from './appointments/index.js';
 import { register as registerPromotions } from './promotions/index.js';
+import { register as registerCoupons } from './coupons/index.js';
+import { register as registerLoyalty } from './loyalty/index.js';
 import { register as registerWebhooks } from './webhooks/index.js';
 
 /** Every domain module's `register`, in the order their routes appear in the API description. */
@@ -24,6 +26,8 @@ export const modules: Array<(host: ModuleHost) => void> = [
   registerVouchers,
   registerAppointments,
   registerPromotions,
+  registerCoupons,
+  registerLoyalty,
   registerWebhooks,
 ];
 

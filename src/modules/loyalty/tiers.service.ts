@@ -1,0 +1,57 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../platform/db.js';
+import { emit } from '../../platform/outbox.js';
+import type { TierRow } from './loyalty.tables.js';
+import { q } from './ledger.js';
+import { loyaltySettings } from './loyalty.settings.js';
+import { tierForSpend } from './points-math.js';
+
+export interface TierView {
+  id: string;
+  name: string;
+  minSpend: number;
+  multiplierPct: number;
+  freeShipping: boolean;
+  memberPrice: boolean;
+  birthdayCouponTemplateId: string | null;
+}
+
+export const toTier = (r: TierRow): TierView => ({
+  id: r.id,
+  name: r.name,
+  minSpend: Number(r.min_spend),
+  multiplierPct: r.multiplier_pct,
+  freeShipping: r.free_shipping,
+  memberPrice: r.member_price,
+  birthdayCouponTemplateId: r.birthday_coupon_template_id,
+});
+
+export async function loadTiers(db: Executor): Promise<TierView[]> {
+  return (await q(db).selectFrom('loyalty_tier').selectAll().orderBy('min_spend').execute()).map(toTier);
+}
+
+/** Confirmed spend (paid less refunded) on orders whose points were confirmed within the tier window. */
+export async function rollingSpend(db: Executor, customerId: string, now = new Date()): Promise<number> {
+  const since = new Date(now);
+  since.setUTCMonth(since.getUTCMonth() - loyaltySettings.tierWindowMonths);
+  const r = await q(db)
+    .selectFrom('loyalty_lot')
+    .select(sql<number>`coalesce(sum(paid_amount - refunded_amount), 0)::bigint`.as('spend'))
+    .where('customer_id', '=', customerId)
+    .where('source_type', '=', 'order')
+    .where('status', 'in', ['active', 'expired'])
+    .where('confirmed_at', '>=', since)
+    .executeTakeFirstOrThrow();
+  return Number(r.spend);
+}
+
+/** Puts the member in the tier their spend earns now; announces a change. */
+export async function recomputeTier(tx: Executor, customerId: string): Promise<void> {
+  const member = await q(tx).selectFrom('loyalty_member').select(['id', 'tier_id']).where('customer_id', '=', customerId).executeTakeFirstOrThrow();
+  const spend = await rollingSpend(tx, customerId);
+  const tier = tierForSpend(await loadTiers(tx), spend);
+  const to = tier?.id ?? null;
+  if (to === member.tier_id) return;
+  await q(tx).updateTable('loyalty_member').set({ tier_id: to, updated_at: new Date() }).where('id', '=', member.id).execute();
+  await emit(tx, 'tier.changed', member.id, { memberId: member.id, customerId, from: member.tier_id, to, spend });
+}
