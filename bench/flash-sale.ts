@@ -24,8 +24,14 @@ async function main() {
   try {
     const channel = await createChannel(send, 'flash');
     const locations = await createLocations(send, 4, 'fl');
-    const [hot] = await createVariants(send, 1, 'hot', [channel.id]);
-    await receiveStock(send, [hot.id], [locations[0].id], 10_000);
+    const [hot, warm] = await createVariants(send, 2, 'hot', [channel.id]);
+    await receiveStock(send, [hot.id, warm.id], [locations[0].id], 10_000);
+    // Warm-up (not measured): opens the servers' database connections and lets the JIT settle.
+    await runLoad({
+      concurrency: CLIENTS, send, maxSeconds: 3,
+      next: () => ({ method: 'POST', path: '/v1/reservations', body: { lines: [{ variantId: warm.id, locationId: locations[0].id, quantity: 1 }], expiresInSeconds: 900 } }),
+      onResponse: (res) => res.status === 409,
+    });
 
     const cpuA = cpuMeter(servers.pids, db.url);
     const a = await runLoad({
