@@ -14,6 +14,7 @@ import os from 'node:os';
 import pg from 'pg';
 import { client, runLoad, type LoadResult } from './lib/load.js';
 import { freshDatabase, prepare, startServers } from './lib/server.js';
+import { cpuMeter } from './lib/cpu.js';
 import { createChannel, createLocations, must, receiveStock } from './lib/setup.js';
 import { newId } from '../src/platform/ids.js';
 
@@ -24,11 +25,18 @@ const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? '1,1b,2,3,4').split(',
 /** The SKUs a shopper picks from in scenarios 1 and 2: 100 products of 3 variants. */
 const PRODUCTS = 100;
 
-function report(name: string, clients: number, r: LoadResult) {
+type Cpu = { serverSeconds: number; databaseSeconds: number };
+
+/** CPU per successful request: steadier than requests per second on a machine shared with other work. */
+const cpuLine = (cpu: Cpu, ok: number) =>
+  `  CPU per ok request: server ${((cpu.serverSeconds * 1000) / Math.max(ok, 1)).toFixed(2)} ms, database ${((cpu.databaseSeconds * 1000) / Math.max(ok, 1)).toFixed(2)} ms`;
+
+function report(name: string, clients: number, r: LoadResult, cpu: Cpu) {
   console.log(`\n${name}`);
   console.log(`  clients ${clients}, server processes ${REPLICAS}, machine ${os.cpus().length} cores ${os.cpus()[0]?.model ?? ''}, ${new Date().toISOString()}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(`  ok/s ${r.okPerSecond}  (requests/s ${r.requestsPerSecond}, ${r.ok} ok of ${r.requests} in ${r.seconds}s, statuses ${JSON.stringify(r.statuses)})`);
   console.log(`  latency ms p50 ${r.p50}  p90 ${r.p90}  p99 ${r.p99}  max ${r.max}`);
+  console.log(cpuLine(cpu, r.ok));
 }
 
 /** Three distinct variants drawn at random from `pool`. */
@@ -94,11 +102,12 @@ async function main() {
     const placeOrders = async (name: string, cartLines: string[][]) => {
       const carts = await seedCarts(db.url, web.id, store.id, cartLines);
       let n = 0;
+      const cpu = cpuMeter(servers.pids, db.url);
       const r = await runLoad({
         concurrency: 32, send, maxSeconds: SECONDS,
         next: () => (n < carts.length ? { method: 'POST', path: `/v1/carts/${carts[n]}/checkout`, body: checkoutBody(n++) } : null),
       });
-      report(name, 32, r);
+      report(name, 32, r, cpu.stop());
       if (n >= carts.length) console.log(`  (ran out of carts after ${n}: raise the count in the bench)`);
     };
 
@@ -121,6 +130,7 @@ async function main() {
       const statuses: Record<number, number> = {};
       const started = Date.now();
       const latencies: number[] = [];
+      const cpu = cpuMeter(servers.pids, db.url);
       await Promise.all(Array.from({ length: 16 }, async (_, c) => {
         for (let i = 0; Date.now() - started < SECONDS * 1000; i++) {
           const t0 = Date.now();
@@ -137,10 +147,12 @@ async function main() {
           }
         }
       }));
+      const used = cpu.stop();
       latencies.sort((a, b) => a - b);
       const secs = (Date.now() - started) / 1000;
       console.log(`\n2. whole journey (create cart, add 3 lines drawn from ${goods.length} SKUs, choose pickup, pay and place)`);
       console.log(`  clients 16, server processes ${REPLICAS}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}: journeys/s ${Math.round(journeys / secs)} (${journeys} in ${secs.toFixed(1)}s, checkout statuses ${JSON.stringify(statuses)}), journey p50 ${latencies[Math.floor(latencies.length / 2)]} ms, p99 ${latencies[Math.floor(latencies.length * 0.99)]} ms`);
+      console.log(cpuLine(used, journeys).replace('request', 'journey'));
     }
 
     // 3. Storefront listing with a publishable key: the first two pages of 20 products.
@@ -151,11 +163,12 @@ async function main() {
       if (firstPage.body.data.length !== 20 || !firstPage.body.nextCursor) throw new Error('the listing should fill a page and have more');
       const pages = [undefined, firstPage.body.nextCursor];
       let k = 0;
+      const cpu = cpuMeter(servers.pids, db.url);
       const listing = await runLoad({
         concurrency: 16, send: (r) => shopSends[k++ % shopSends.length](r), maxSeconds: SECONDS,
         next: (_c, i) => ({ method: 'GET', path: `/v1/channels/${web.id}/products?limit=20${pages[i % 2] ? `&cursor=${pages[i % 2]}` : ''}` }),
       });
-      report('3. product listing for a channel with prices (20 products of 3 variants a page)', 16, listing);
+      report('3. product listing for a channel with prices (20 products of 3 variants a page)', 16, listing, cpu.stop());
     }
 
     // 4. Voucher redemption by 32 clerks of the store.
@@ -168,11 +181,12 @@ async function main() {
       const session = await must(send, 'POST', '/v1/auth/sessions', { email: 'clerk@bench.omniloop.dev', password: 'bench clerk password' });
       const clerkSends = servers.urls.map((u) => client(u, session.token));
       let v = 0;
+      const cpu = cpuMeter(servers.pids, db.url);
       const redeem = await runLoad({
         concurrency: 32, send: (r) => clerkSends[v % clerkSends.length](r), maxSeconds: SECONDS,
         next: () => (v < codes.length ? { method: 'POST', path: '/v1/vouchers/redeem', body: { code: codes[v++], locationId: store.id } } : null),
       });
-      report('4. voucher redemption by store clerks', 32, redeem);
+      report('4. voucher redemption by store clerks', 32, redeem, cpu.stop());
     }
   } finally {
     await servers.stop();

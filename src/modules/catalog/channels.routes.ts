@@ -78,6 +78,10 @@ export function channelRoutes(app: FastifyInstance): void {
 
   r.get('/v1/channels/:id/products', {
     config: read,
+    // The hottest read of a storefront. listChannelProducts builds every field by hand, typed
+    // against this schema, so the page is sent as JSON without zod re-checking it (which cost twice
+    // the JSON encoding itself for a page of 20 products). The schema still documents the answer.
+    serializerCompiler: () => (data) => JSON.stringify(data),
     schema: {
       tags,
       summary: "A channel's storefront: active products listed there, with listed variants and their prices",

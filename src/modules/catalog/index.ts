@@ -20,5 +20,5 @@ export function register(host: ModuleHost): void {
 
 export { getChannel, listChannels, type Channel } from './channels.service.js';
 export { getVariants, findVariantByCode, type Variant } from './variants.service.js';
-export { priceVariants, type EffectivePrice } from './prices.service.js';
+export { priceVariants, variantsForSale, type EffectivePrice, type VariantsForSale } from './prices.service.js';
 export type { ChannelKind, ProductType } from './catalog.tables.js';

@@ -3,7 +3,8 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { emit } from '../../platform/outbox.js';
 import type { Ctx } from '../../platform/context.js';
 import type { CatalogTables } from './catalog.tables.js';
-import { assertChannelsExist, getChannel } from './channels.service.js';
+import { assertChannelsExist, getChannel, type Channel } from './channels.service.js';
+import type { Variant } from './variants.service.js';
 
 /** A default price (channelId null) or an explicit channel price, in minor units. */
 export interface PriceEntry {
@@ -97,19 +98,38 @@ export async function priceVariants(
   ctx: Ctx,
   input: { channelId: string; currency?: string; variantIds: string[] },
 ): Promise<Map<string, EffectivePrice>> {
+  return (await variantsForSale(ctx, input)).prices;
+}
+
+export interface VariantsForSale {
+  channel: Channel;
+  prices: Map<string, EffectivePrice>;
+  variants: Map<string, Variant>;
+}
+
+/**
+ * What a cart or a till needs to sell variants on a channel, in two queries: the channel, and each
+ * variant with its product and prices (the checks of priceVariants). Carts price on every change,
+ * so this saves them a round trip per variant lookup and per channel lookup.
+ */
+export async function variantsForSale(
+  ctx: Ctx,
+  input: { channelId: string; currency?: string; variantIds: string[] },
+): Promise<VariantsForSale> {
   const channel = await getChannel(ctx, input.channelId, 'channelId');
   if (!channel.active) throw new AppError('channel_inactive', `channel ${channel.code} is not selling`, { field: 'channelId' });
   const currency = input.currency ?? channel.currency;
   const ids = [...new Set(input.variantIds)];
-  const out = new Map<string, EffectivePrice>();
-  if (!ids.length) return out;
+  const prices = new Map<string, EffectivePrice>();
+  const variants = new Map<string, Variant>();
+  if (!ids.length) return { channel, prices, variants };
   const rows = await q(ctx.db)
     .selectFrom('variant as v')
     .innerJoin('product as p', 'p.id', 'v.product_id')
     .leftJoin('channel_listing as l', (j) => j.onRef('l.variant_id', '=', 'v.id').on('l.channel_id', '=', channel.id))
     .leftJoin('channel_price as cp', (j) => j.onRef('cp.variant_id', '=', 'v.id').on('cp.channel_id', '=', channel.id).on('cp.currency', '=', currency))
     .leftJoin('variant_price as dp', (j) => j.onRef('dp.variant_id', '=', 'v.id').on('dp.currency', '=', currency))
-    .select(['v.id', 'p.status', 'l.variant_id as listed', 'cp.amount as channel_amount', 'dp.amount as default_amount'])
+    .select(['v.id', 'v.product_id', 'v.sku', 'v.barcode', 'v.title', 'v.options', 'p.title as product_title', 'p.type as product_type', 'p.status', 'l.variant_id as listed', 'cp.amount as channel_amount', 'dp.amount as default_amount'])
     .where('v.id', 'in', ids)
     .execute();
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -119,9 +139,10 @@ export async function priceVariants(
     if (!r.listed) throw new AppError('not_listed', `variant ${id} is not listed on channel ${channel.code}`, { field: 'variantId', variantId: id, channelId: channel.id });
     // Like the storefront, only active products sell: a listed draft or archived one is not on sale.
     if (r.status !== 'active') throw new AppError('not_listed', `variant ${id} belongs to a ${r.status} product`, { field: 'variantId', variantId: id, channelId: channel.id });
-    if (r.channel_amount != null) out.set(id, { amount: Number(r.channel_amount), currency, source: 'channel' });
-    else if (r.default_amount != null) out.set(id, { amount: Number(r.default_amount), currency, source: 'default' });
+    if (r.channel_amount != null) prices.set(id, { amount: Number(r.channel_amount), currency, source: 'channel' });
+    else if (r.default_amount != null) prices.set(id, { amount: Number(r.default_amount), currency, source: 'default' });
     else throw new AppError('no_price', `variant ${id} has no ${currency} price`, { field: 'variantId', variantId: id, currency });
+    variants.set(id, { id, productId: r.product_id, sku: r.sku, barcode: r.barcode, title: r.title, productTitle: r.product_title, productType: r.product_type, options: r.options });
   }
-  return out;
+  return { channel, prices, variants };
 }

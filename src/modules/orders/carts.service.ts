@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
-import { inTx, tables, type Executor } from '../../platform/db.js';
+import { inTx, PREPARED, tables, type Executor } from '../../platform/db.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { hasScope, type Actor } from '../../platform/auth.js';
 import type { Ctx } from '../../platform/context.js';
-import { getChannel, getVariants, priceVariants, findVariantByCode, type Variant } from '../catalog/index.js';
+import { getChannel, variantsForSale, findVariantByCode, type Channel, type Variant } from '../catalog/index.js';
 import { getCustomer } from '../customers/index.js';
 import type { CartLineRow, CartRow, FulfillmentChoice, OrdersTables } from './orders.tables.js';
 import { priceCart, type Adjustment, type CartTotals, type FulfillmentType, type PricedLine } from './pricing.js';
@@ -74,18 +74,17 @@ export function lineFulfillment(cart: Pick<CartRow, 'fulfillment'>, line: Pick<C
 
 export interface PricedCart {
   cart: CartRow;
+  channel: Channel;
   lines: CartLineRow[];
   variants: Map<string, Variant>;
   totals: CartTotals;
   view: CartView;
 }
 
-/** Loads a cart with its variants and channel prices in three batched queries and prices it. */
+/** Prices a loaded cart: its channel, and its variants with their channel prices, in two queries. */
 export async function priceLoadedCart(ctx: Ctx, cart: CartRow, lines: CartLineRow[], adjustments: Adjustment[] = []): Promise<PricedCart> {
   const ids = lines.map((l) => l.variant_id);
-  const prices = await priceVariants(ctx, { channelId: cart.channel_id, currency: cart.currency, variantIds: ids });
-  const variantList = await getVariants(ctx, ids);
-  const variants = new Map(variantList.map((v) => [v.id, v]));
+  const { channel, prices, variants } = await variantsForSale(ctx, { channelId: cart.channel_id, currency: cart.currency, variantIds: ids });
   const placed = lines.map((l) => {
     const v = variants.get(l.variant_id);
     if (!v) throw notFound('variant', l.variant_id, 'variantId');
@@ -108,7 +107,18 @@ export async function priceLoadedCart(ctx: Ctx, cart: CartRow, lines: CartLineRo
     createdAt: new Date(cart.created_at).toISOString(),
     updatedAt: new Date(cart.updated_at).toISOString(),
   };
-  return { cart, lines, variants, totals, view };
+  return { cart, channel, lines, variants, totals, view };
+}
+
+/** The cart locked for checkout, with its lines (in id order), in one query. */
+export async function lockCartWithLines(db: Executor, id: string): Promise<{ cart: CartRow; lines: CartLineRow[] }> {
+  const res = await sql<CartRow & { lines: Array<Omit<CartLineRow, 'created_at'> & { created_at: string }> }>`${PREPARED}
+    SELECT c.*, COALESCE((SELECT json_agg(l ORDER BY l.id) FROM cart_line l WHERE l.cart_id = c.id), '[]'::json) AS lines
+    FROM cart c WHERE c.id = ${id} FOR UPDATE OF c`.execute(db);
+  const row = res.rows[0];
+  if (!row) throw notFound('cart', id, 'id');
+  const { lines, ...cart } = row;
+  return { cart, lines: lines.map((l) => ({ ...l, created_at: new Date(l.created_at) })) };
 }
 
 export async function loadCartLines(db: Executor, cartId: string): Promise<CartLineRow[]> {

@@ -1,18 +1,16 @@
-import { inTx } from '../../platform/db.js';
+import { inTx, PREPARED, sql } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { emit } from '../../platform/outbox.js';
 import type { Ctx } from '../../platform/context.js';
-import { getChannel } from '../catalog/index.js';
 import { findOrCreateCustomer } from '../customers/index.js';
 import { getLocations, listLocations, nearestLocations } from '../stores/index.js';
 import { allocateStock, reserveStock } from '../inventory/index.js';
 import { createPayment, type PaymentMethod } from '../payments/index.js';
-import type { CartLineRow, CartRow, FulfillmentChoice } from './orders.tables.js';
+import type { CartLineRow, CartRow, FulfillmentChoice, FulfillmentRow } from './orders.tables.js';
 import type { FulfillmentType } from './pricing.js';
-import { lineFulfillment, loadCart, loadCartLines, priceLoadedCart, requireCartAccess } from './carts.service.js';
-import { writeOrder, type PlannedFulfillment } from './order-writer.js';
-import { q, readOrder, toOrderView, type OrderView } from './order-store.js';
+import { lineFulfillment, lockCartWithLines, priceLoadedCart, requireCartAccess } from './carts.service.js';
+import { insertOrder, planOrder, type PlannedFulfillment } from './order-writer.js';
+import { readOrder, toOrderView, type OrderView } from './order-store.js';
 import { markOrderPaid } from './order-payments.js';
 import { orderSettings } from './orders.settings.js';
 
@@ -35,17 +33,19 @@ interface Group {
 const SHIPS: ReadonlySet<FulfillmentType> = new Set(['delivery', 'ship_from_store']);
 
 /**
- * Turns an open cart into an order in one transaction: the cart is claimed first (so a second
- * checkout of it waits and then finds it taken), stock is reserved per fulfilment group, the
- * payment is created, and a manual payment marks the order paid at once.
+ * Turns an open cart into an order in one transaction. The cart is claimed first (so a second
+ * checkout of it waits and then finds it taken). Stock levels are the rows every checkout of the
+ * same SKUs queues on, so they are locked as late as possible: everything else is read and
+ * written first (ids are made up front, so nothing is read back), and pickup and try-on stock is
+ * reserved last, just before the commit. Shipped lines are the exception: where they ship from,
+ * and so their fulfilments, depends on the stock allocation, which therefore runs first.
  */
 export async function checkout(ctx: Ctx, cartId: string, input: CheckoutInput): Promise<OrderView> {
   return inTx(ctx.db, async (tx) => {
     const c = { ...ctx, db: tx };
-    const cart = await loadCart(tx, cartId, true);
+    const { cart, lines } = await lockCartWithLines(tx, cartId);
     requireCartAccess(ctx.actor, cart, true);
     if (cart.status !== 'open') throw new AppError('cart_checked_out', `cart ${cartId} is already checked out as order ${cart.order_id}`, { orderId: cart.order_id });
-    const lines = await loadCartLines(tx, cartId);
     if (!lines.length) throw new AppError('cart_empty', 'the cart has no lines to check out', { field: 'lines' });
     applyChoices(cart, lines, input.fulfillment ?? []);
     const priced = await priceLoadedCart(c, cart, lines);
@@ -59,15 +59,17 @@ export async function checkout(ctx: Ctx, cartId: string, input: CheckoutInput): 
     if (!holdOnly && !input.payment) throw new AppError('validation_failed', 'choose a payment provider', { field: 'payment' });
     if (input.payment?.provider === 'manual' && !input.payment.method) throw new AppError('validation_failed', 'a manual payment names its method: cash, card or qr', { field: 'payment.method' });
 
-    const channel = await getChannel(c, cart.channel_id, 'channelId');
+    const channel = priced.channel;
     const customerId = await customerFor(c, cart.customer_id, input.contact);
     const orderId = newId('ord');
     const reference = { type: 'order', id: orderId };
     const now = Date.now();
-    const planned: PlannedFulfillment[] = [];
-    for (const g of groups) planned.push(...(await reserveGroup(c, cart.channel_id, reference, g)));
+    const payment = input.payment && !holdOnly ? input.payment : null;
+    const paymentId = payment ? plannedPaymentId(priced.totals.grandTotal) : null;
+    const planned: PlannedGroup[] = [];
+    for (const g of groups) planned.push(await planGroup(c, cart.channel_id, reference, g));
 
-    const written = await writeOrder(c, {
+    const rows = planOrder(c, {
       id: orderId,
       channel_id: channel.id,
       channel_kind: channel.kind,
@@ -77,32 +79,31 @@ export async function checkout(ctx: Ctx, cartId: string, input: CheckoutInput): 
       phone: input.contact?.phone ?? null,
       status: holdOnly ? 'reserved' : 'pending_payment',
       currency: cart.currency,
-      payment_id: null,
+      payment_id: paymentId,
       payment_method: input.payment?.method ?? null,
       tendered: null,
       change_due: null,
       payment_due_at: holdOnly ? null : new Date(now + orderSettings.paymentWindowMinutes * 60_000),
       hold_expires_at: holdOnly ? new Date(now + orderSettings.holdHours * 3600_000) : null,
       placed_by: ctx.actor.id,
-    }, priced.totals, priced.variants, planned);
-    await emit(tx, 'order.placed', orderId, {
+    }, priced.totals, priced.variants, planned.flatMap((p) => p.fulfillments));
+    await insertOrder(tx, rows, {
       orderId,
-      status: written.order.status,
+      status: rows.order.status,
       channelId: channel.id,
       channelKind: channel.kind,
       customerId,
       currency: cart.currency,
       grandTotal: priced.totals.grandTotal,
-      locationIds: written.order.location_ids,
-      fulfillments: written.fulfillments.map((f) => ({ id: f.id, type: f.type, locationId: f.location_id })),
-      lines: written.lines.map((l) => ({ id: l.id, variantId: l.variant_id, quantity: l.quantity, total: Number(l.total) })),
-    });
-    await q(tx).updateTable('cart').set({ status: 'checked_out', order_id: orderId, updated_at: new Date() }).where('id', '=', cart.id).execute();
+      locationIds: rows.order.location_ids,
+      fulfillments: rows.fulfillments.map((f) => ({ id: f.id, type: f.type, locationId: f.location_id })),
+      lines: rows.lines.map((l) => ({ id: l.id, variantId: l.variant_id, quantity: l.quantity, total: Number(l.total) })),
+    }, cart.id);
 
-    if (!input.payment || holdOnly) return toOrderView(written.order, written.fulfillments, written.lines);
-    const { paymentId, paidNow } = await pay(c, orderId, priced.totals.grandTotal, cart.currency, input.payment);
-    // Still awaiting payment, the order is exactly what was written: no need to read it back.
-    return paidNow ? readOrder(tx, orderId) : toOrderView({ ...written.order, payment_id: paymentId }, written.fulfillments, written.lines);
+    const paidNow = payment ? await pay(c, orderId, paymentId, priced.totals.grandTotal, cart.currency, payment) : false;
+    await reserveAtStores(c, cart.channel_id, reference, planned, rows.fulfillments);
+    // Unless a payment captured at once, the order is exactly what was planned: no need to read it back.
+    return paidNow ? readOrder(tx, orderId) : toOrderView(rows.order, rows.fulfillments, rows.lines);
   });
 }
 
@@ -122,20 +123,22 @@ function applyChoices(cart: CartRow, lines: CartLineRow[], choices: NonNullable<
   }
 }
 
+/** The id the order's payment will have, written on the order up front; none when nothing is due. */
+export const plannedPaymentId = (amount: number): string | null => (amount > 0 ? newId('pay') : null);
+
 /**
- * Creates the order's payment; one that captures at once (manual, or nothing to pay) marks the
- * order paid now. Returns the payment id and whether the order changed beyond it.
+ * Creates the order's payment (with the id already on the order); one that captures at once
+ * (manual, or nothing to pay) marks the order paid now. Returns whether it did.
  */
-export async function pay(ctx: Ctx, orderId: string, amount: number, currency: string, payment: { provider: 'test' | 'manual'; method?: PaymentMethod }): Promise<{ paymentId: string | null; paidNow: boolean }> {
-  if (amount === 0) {
+export async function pay(ctx: Ctx, orderId: string, paymentId: string | null, amount: number, currency: string, payment: { provider: 'test' | 'manual'; method?: PaymentMethod }): Promise<boolean> {
+  if (amount === 0 || !paymentId) {
     await markOrderPaid(ctx, orderId, { paymentId: null, amount: 0 });
-    return { paymentId: null, paidNow: true };
+    return true;
   }
-  const p = await createPayment(ctx, { reference: { type: 'order', id: orderId }, amount, currency, provider: payment.provider, method: payment.method });
-  await q(ctx.db).updateTable('sales_order').set({ payment_id: p.id }).where('id', '=', orderId).execute();
-  if (p.status !== 'captured') return { paymentId: p.id, paidNow: false };
+  const p = await createPayment(ctx, { id: paymentId, reference: { type: 'order', id: orderId }, amount, currency, provider: payment.provider, method: payment.method });
+  if (p.status !== 'captured') return false;
   await markOrderPaid(ctx, orderId, { paymentId: p.id, amount });
-  return { paymentId: p.id, paidNow: true };
+  return true;
 }
 
 function groupLines(
@@ -185,15 +188,45 @@ async function customerFor(ctx: Ctx, cartCustomer: string | null, contact: Check
   return (await findOrCreateCustomer(ctx, contact)).id;
 }
 
+/** A group's fulfilments, and the group again when its stock is still to be reserved. */
+interface PlannedGroup {
+  fulfillments: PlannedFulfillment[];
+  reserveLater: Group | null;
+}
+
 /**
- * Reserves a group's stock. Pickup holds at the chosen store until handover or no-show (no expiry);
- * try-on holds until the hold expires; shipping lets inventory choose locations by stock and
- * distance, and becomes one fulfilment per location it draws on.
+ * Vouchers hold no stock. Pickup and try-on draw on the one store the shopper chose, so their
+ * fulfilment is known before any stock is touched and the reservation waits for the end. Shipped
+ * groups are allocated now.
  */
-async function reserveGroup(ctx: Ctx, channelId: string, reference: { type: string; id: string }, g: Group): Promise<PlannedFulfillment[]> {
+async function planGroup(ctx: Ctx, channelId: string, reference: { type: string; id: string }, g: Group): Promise<PlannedGroup> {
   const portions = g.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity }));
-  if (g.type === 'voucher') return [{ type: 'voucher', locationId: null, status: 'pending', reservationId: null, portions }];
+  if (g.type === 'voucher') return { fulfillments: [{ type: 'voucher', locationId: null, status: 'pending', reservationId: null, portions }], reserveLater: null };
   if (g.type === 'pickup' || g.type === 'reserve_try') {
+    return { fulfillments: [{ type: g.type, locationId: g.locationId, status: g.type === 'reserve_try' ? 'held' : 'pending', reservationId: null, portions }], reserveLater: g };
+  }
+  return { fulfillments: await allocateGroup(ctx, channelId, reference, g), reserveLater: null };
+}
+
+/**
+ * The last step of a checkout: reserves each pickup and try-on group's stock (pickup holds until
+ * handover or no-show, try-on until the hold expires) and notes the reservations on their
+ * fulfilments, in one update. A group that cannot be reserved fails the whole checkout.
+ */
+async function reserveAtStores(
+  ctx: Ctx,
+  channelId: string,
+  reference: { type: string; id: string },
+  planned: PlannedGroup[],
+  fulfillments: FulfillmentRow[],
+): Promise<void> {
+  const notes: Array<{ id: string; reservation_id: string }> = [];
+  let i = 0;
+  for (const p of planned) {
+    const g = p.reserveLater;
+    const f = fulfillments[i];
+    i += p.fulfillments.length;
+    if (!g) continue;
     const hold = g.type === 'reserve_try';
     const reservation = await reserveStock(ctx, {
       lines: g.lines.map((l) => ({ variantId: l.variantId, locationId: g.locationId!, quantity: l.quantity })),
@@ -201,8 +234,19 @@ async function reserveGroup(ctx: Ctx, channelId: string, reference: { type: stri
       channelId,
       reference,
     });
-    return [{ type: g.type, locationId: g.locationId, status: hold ? 'held' : 'pending', reservationId: reservation.id, portions }];
+    f.reservation_id = reservation.id;
+    notes.push({ id: f.id, reservation_id: reservation.id });
   }
+  if (!notes.length) return;
+  await sql`${PREPARED}UPDATE fulfillment f SET reservation_id = n.reservation_id
+    FROM jsonb_to_recordset(${JSON.stringify(notes)}::jsonb) AS n(id text, reservation_id text) WHERE f.id = n.id`.execute(ctx.db);
+}
+
+/**
+ * Reserves a shipped group's stock: inventory chooses locations by stock and distance, and the
+ * group becomes one fulfilment per location it draws on.
+ */
+async function allocateGroup(ctx: Ctx, channelId: string, reference: { type: string; id: string }, g: Group): Promise<PlannedFulfillment[]> {
   const { reservation, plan } = await allocateStock(ctx, {
     channelId,
     locationIds: await shippingLocations(ctx, g),

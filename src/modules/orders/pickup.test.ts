@@ -105,6 +105,25 @@ describe('one checkout, one order', () => {
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.filter((r) => r.status === 409).every((r) => r.body.code === 'cart_checked_out')).toBe(true);
   });
+
+  it('carts racing for the last units at a store: exactly as many orders as units, the rest refused with nothing left behind', async () => {
+    // Stock is reserved last in a checkout, after the order and payment rows are written: a refusal must undo them all.
+    const level = await stockOf(t, shop.tee, shop.storeB);
+    const left = level.onHand - level.reserved;
+    const carts = [];
+    for (let i = 0; i < left + 4; i++) carts.push(await guestCart(t, shop, [{ variantId: shop.eyeTest, quantity: 1 }, { variantId: shop.tee, quantity: 1 }]));
+    const body = { fulfillment: [{ type: 'pickup', locationId: shop.storeB }], contact: { email: 'last-units@example.com' }, payment: { provider: 'test' } };
+    const results = await Promise.all(carts.map((id) => t.call('POST', `/v1/carts/${id}/checkout`, body, { token: shop.storefrontKey })));
+    const placed = results.filter((r) => r.status === 201);
+    expect(placed).toHaveLength(left);
+    expect(results.filter((r) => r.status !== 201).map((r) => r.body.code)).toEqual(Array(4).fill('insufficient_stock'));
+    expect(await stockOf(t, shop.tee, shop.storeB)).toEqual({ onHand: level.onHand, reserved: level.onHand });
+    for (const r of placed) expect(r.body.fulfillments.find((f: any) => f.type === 'pickup').reservationId).toMatch(/^res_/);
+    const orders = await ok(t.call('GET', `/v1/orders?customerId=${placed[0].body.customerId}&limit=100`), 200);
+    expect(orders.data).toHaveLength(left);
+    const refused = carts.filter((_, i) => results[i].status !== 201);
+    for (const id of refused) expect((await ok(t.call('GET', `/v1/carts/${id}`, undefined, { token: shop.storefrontKey }), 200)).status).toBe('open');
+  });
 });
 
 describe('e-vouchers and cancellation', () => {
@@ -128,6 +147,15 @@ describe('e-vouchers and cancellation', () => {
     expect(await stockOf(t, shop.mug, shop.storeA)).toEqual(before);
     const again = await t.call('POST', `/v1/orders/${order.id}/cancel`, { reason: 'again' });
     expect(again.body.code).toBe('invalid_state');
+  });
+
+  it('an order of e-vouchers only runs at no store: operators open it, clerks do not', async () => {
+    const cartId = await guestCart(t, shop, [{ variantId: shop.eyeTest, quantity: 1 }]);
+    const order = await ok(t.call('POST', `/v1/carts/${cartId}/checkout`, { contact: { email: 'voucher-only@example.com' }, payment: { provider: 'manual', method: 'card' } }, { token: shop.storefrontKey }));
+    expect(order.locationIds).toEqual([]);
+    const operator = await t.staff('operator');
+    expect((await ok(t.call('GET', `/v1/orders/${order.id}`, undefined, { token: operator }), 200)).id).toBe(order.id);
+    expect((await t.call('GET', `/v1/orders/${order.id}`, undefined, { token: shop.clerkA })).status).toBe(404);
   });
 
   it('goods handed over cannot be cancelled: they are returned instead', async () => {

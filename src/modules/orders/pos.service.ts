@@ -1,7 +1,6 @@
 import { inTx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { emit } from '../../platform/outbox.js';
 import { requireStore } from '../../platform/auth.js';
 import type { Ctx } from '../../platform/context.js';
 import { findVariantByCode, getChannel, getVariants, listChannels, priceVariants } from '../catalog/index.js';
@@ -10,7 +9,7 @@ import { confirmReservation, reserveStock } from '../inventory/index.js';
 import { priceCart } from './pricing.js';
 import { writeOrder, type PlannedFulfillment } from './order-writer.js';
 import { readOrder, type OrderView } from './order-store.js';
-import { pay } from './checkout.service.js';
+import { pay, plannedPaymentId } from './checkout.service.js';
 import { orderSettings } from './orders.settings.js';
 
 export interface PosSaleInput {
@@ -90,7 +89,8 @@ export async function createPosSale(ctx: Ctx, input: PosSaleInput): Promise<Orde
     }
     if (services.length) planned.push({ type: 'voucher', locationId: input.locationId, status: 'pending', reservationId: null, portions: services.map((l) => ({ lineId: l.id, quantity: l.quantity })) });
 
-    const written = await writeOrder(c, {
+    const paymentId = plannedPaymentId(totals.grandTotal);
+    await writeOrder(c, {
       id: orderId,
       channel_id: channel.id,
       channel_kind: channel.kind,
@@ -100,15 +100,14 @@ export async function createPosSale(ctx: Ctx, input: PosSaleInput): Promise<Orde
       phone: null,
       status: 'pending_payment',
       currency: channel.currency,
-      payment_id: null,
+      payment_id: paymentId,
       payment_method: method,
       tendered: tendered ?? null,
       change_due: tendered === undefined ? null : tendered - totals.grandTotal,
       payment_due_at: null,
       hold_expires_at: null,
       placed_by: ctx.actor.id,
-    }, totals, variants, planned);
-    await emit(tx, 'order.placed', orderId, {
+    }, totals, variants, planned, (written) => ({
       orderId,
       status: written.order.status,
       channelId: channel.id,
@@ -119,8 +118,8 @@ export async function createPosSale(ctx: Ctx, input: PosSaleInput): Promise<Orde
       locationIds: [input.locationId],
       soldBy: ctx.actor.id,
       lines: written.lines.map((l) => ({ id: l.id, variantId: l.variant_id, quantity: l.quantity, total: Number(l.total) })),
-    });
-    await pay(c, orderId, totals.grandTotal, channel.currency, { provider: 'manual', method });
+    }));
+    await pay(c, orderId, paymentId, totals.grandTotal, channel.currency, { provider: 'manual', method });
     return readOrder(tx, orderId);
   });
 }

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import { inTx, sql, tables, type Executor, type Tx } from '../../platform/db.js';
+import { inTx, PREPARED, sql, tables, type Executor, type Tx } from '../../platform/db.js';
 import { AppError, invalid, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { emit } from '../../platform/outbox.js';
@@ -32,6 +32,8 @@ export interface Payment {
 }
 
 export interface NewPayment {
+  /** An id made by the caller, who has already written it down (an order's payment_id). */
+  id?: string;
   reference: { type: string; id: string };
   amount: number;
   currency: string;
@@ -100,32 +102,37 @@ async function advance(tx: Tx, id: string, step: ProviderStep): Promise<PaymentR
 /**
  * Creates a payment and runs it through its provider: a manual one ends captured, a test one stays
  * pending until the provider's webhook arrives. Runs in the caller's transaction when there is one.
+ * The row and its payment.created event go in one statement; checkout waits on every round trip.
  */
 export async function createPayment(ctx: Ctx, input: NewPayment): Promise<Payment> {
   validate(input);
   const provider = PROVIDERS[input.provider];
   return inTx(ctx.db, async (tx) => {
-    let row = await q(tx)
-      .insertInto('payment')
-      .values({
-        id: newId('pay'),
-        reference_type: input.reference.type,
-        reference_id: input.reference.id,
-        provider: provider.id,
-        method: input.method ?? null,
-        status: 'pending',
-        amount: input.amount,
-        currency: input.currency,
-        provider_ref: null,
-        failure_reason: null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await emit(tx, 'payment.created', row.id, toPayment(row));
+    const now = new Date();
+    let row: PaymentRow = {
+      id: input.id ?? newId('pay'),
+      reference_type: input.reference.type,
+      reference_id: input.reference.id,
+      provider: provider.id,
+      method: input.method ?? null,
+      status: 'pending',
+      amount: input.amount,
+      currency: input.currency,
+      captured_amount: 0,
+      refunded_amount: 0,
+      provider_ref: null,
+      failure_reason: null,
+      created_at: now,
+      updated_at: now,
+    };
+    await sql`${PREPARED}
+      WITH p AS (INSERT INTO payment SELECT * FROM jsonb_populate_record(NULL::payment, ${JSON.stringify(row)}::jsonb))
+      INSERT INTO outbox_event (id, type, aggregate_id, payload) VALUES (${newId('evt')}, 'payment.created', ${row.id}, ${JSON.stringify(toPayment(row))}::jsonb)`.execute(tx);
     const c = { ...ctx, db: tx };
     const authorized = await provider.authorize(c, { paymentId: row.id, amount: row.amount, currency: row.currency, method: input.method, externalReference: input.externalReference, autoCapture: input.autoCapture });
     if (authorized.providerRef) {
-      row = await q(tx).updateTable('payment').set({ provider_ref: authorized.providerRef }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
+      await q(tx).updateTable('payment').set({ provider_ref: authorized.providerRef }).where('id', '=', row.id).execute();
+      row = { ...row, provider_ref: authorized.providerRef };
     }
     row = (await advance(tx, row.id, authorized)) ?? row;
     if (row.status === 'authorized') {

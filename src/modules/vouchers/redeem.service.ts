@@ -1,4 +1,4 @@
-import { inTx, sql, tables, type Executor } from '../../platform/db.js';
+import { inTx, PREPARED, sql, tables, type Executor } from '../../platform/db.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { emit } from '../../platform/outbox.js';
@@ -63,65 +63,53 @@ export async function lookupVoucher(ctx: Ctx, input: { code: string; locationId?
  * Redeems one use of the voucher at a store. The conditional UPDATE is the guard: of any number of
  * clerks scanning the same code at once, exactly as many succeed as there are uses left, and the
  * unique (voucher, use_no) backs it. A refused redemption changes nothing.
+ *
+ * Two queries and no explicit transaction, so the voucher row is locked only while one statement
+ * runs: the voucher is read first (where it may be used, its partner and settlement are fixed at
+ * issue, so a plain read decides validity here), then one statement takes the use, records the
+ * redemption, the partner's settlement entry and the event, all-or-nothing.
  */
 export async function redeemVoucher(ctx: Ctx, input: { code: string; locationId: string }): Promise<Redemption> {
   requireStore(ctx.actor, input.locationId);
-  const place = await loadPlace(ctx, input.locationId);
-  return inTx(ctx.db, async (tx) => {
-    const before = await voucherByCode(tx, input.code);
-    const reason = reasonAt(before, place, new Date());
-    if (reason) throw refuse(reason, before);
-    const updated = await sql<VoucherRow>`
+  const [place, before] = await Promise.all([loadPlace(ctx, input.locationId), voucherByCode(ctx.db, input.code)]);
+  const reason = reasonAt(before, place, new Date());
+  if (reason) throw refuse(reason, before);
+  const redemptionId = newId('vrd');
+  const settled = before.partner_id !== null && place.partnerId === before.partner_id;
+  const settlement = settled
+    ? sql`, s AS (
+        INSERT INTO partner_settlement_entry (id, partner_id, voucher_id, redemption_id, location_id, kind, amount, currency, occurred_at)
+        SELECT ${newId('pse')}, v.partner_id, v.id, r.id, r.location_id, 'redemption', v.settlement_amount, v.currency, r.redeemed_at FROM v, r)`
+    : sql``;
+  const res = await sql<VoucherRow & { use_no: number; redeemed_at: Date }>`${PREPARED}
+    WITH v AS (
       UPDATE voucher
          SET uses_left = uses_left - 1,
              redemption_count = redemption_count + 1,
              status = CASE WHEN uses_left = 1 THEN 'used_up' ELSE status END
        WHERE id = ${before.id} AND uses_left > 0 AND status = 'active' AND expires_at > now()
-   RETURNING *`.execute(tx);
-    const v = updated.rows[0];
-    if (!v) {
-      // Someone else took the last use (or it expired) between our read and the update: say which.
-      const now = await voucherByCode(tx, input.code);
-      throw refuse(reasonAt(now, place, new Date()) ?? 'voucher_used_up', now);
-    }
-    const redemption = await q(tx)
-      .insertInto('voucher_redemption')
-      .values({ id: newId('vrd'), voucher_id: v.id, use_no: v.redemption_count, location_id: place.id, redeemed_by: ctx.actor.id })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const settled = v.partner_id !== null && place.partnerId === v.partner_id;
-    if (settled) {
-      await q(tx)
-        .insertInto('partner_settlement_entry')
-        .values({
-          id: newId('pse'),
-          partner_id: v.partner_id!,
-          voucher_id: v.id,
-          redemption_id: redemption.id,
-          location_id: place.id,
-          kind: 'redemption',
-          amount: Number(v.settlement_amount),
-          currency: v.currency,
-          occurred_at: redemption.redeemed_at,
-        })
-        .execute();
-    }
-    await emit(tx, 'voucher.redeemed', v.id, {
-      id: v.id,
-      redemptionId: redemption.id,
-      useNo: redemption.use_no,
-      usesLeft: v.uses_left,
-      locationId: place.id,
-      partnerId: place.partnerId,
-      customerId: v.customer_id,
-      orderId: v.order_id,
-      templateId: v.template_id,
-      settlementAmount: settled ? Number(v.settlement_amount) : 0,
-      currency: v.currency,
-      redeemedBy: ctx.actor.id,
-    });
-    return toRedemption(redemption, v);
-  });
+   RETURNING *
+    ), r AS (
+      INSERT INTO voucher_redemption (id, voucher_id, use_no, location_id, redeemed_by)
+      SELECT ${redemptionId}, v.id, v.redemption_count, ${place.id}, ${ctx.actor.id} FROM v
+      RETURNING id, location_id, use_no, redeemed_at
+    )${settlement}, ev AS (
+      INSERT INTO outbox_event (id, type, aggregate_id, payload)
+      SELECT ${newId('evt')}, 'voucher.redeemed', v.id, jsonb_build_object(
+        'id', v.id, 'redemptionId', r.id, 'useNo', r.use_no, 'usesLeft', v.uses_left, 'locationId', r.location_id,
+        'partnerId', ${place.partnerId}::text, 'customerId', v.customer_id, 'orderId', v.order_id, 'templateId', v.template_id,
+        'settlementAmount', ${settled ? sql`v.settlement_amount` : sql`0`}, 'currency', v.currency, 'redeemedBy', ${ctx.actor.id}::text)
+      FROM v, r
+    )
+    SELECT v.*, r.use_no, r.redeemed_at FROM v, r`.execute(ctx.db);
+  const row = res.rows[0];
+  if (!row) {
+    // Someone else took the last use (or it expired or was voided) since our read: say which.
+    const now = await voucherByCode(ctx.db, input.code);
+    throw refuse(reasonAt(now, place, new Date()) ?? 'voucher_used_up', now);
+  }
+  const { use_no, redeemed_at, ...v } = row;
+  return toRedemption({ id: redemptionId, voucher_id: v.id, use_no, location_id: place.id, redeemed_by: ctx.actor.id, redeemed_at, reversed_at: null, reversed_by: null }, v as VoucherRow);
 }
 
 function toRedemption(r: RedemptionRow, v: VoucherRow): Redemption {
