@@ -37,6 +37,7 @@ export async function createOmniloop(config: Config, opts: { memory?: boolean; d
   const host: ModuleHost = { app, db, config, handlers, jobs };
   accessRoutes(app);
   for (const register of modules) register(host);
+  await (await import('./platform/web.js')).webApp(app);
   await app.ready();
   const worker = new Worker(db, jobs, app.log);
   if (config.worker) worker.start();

@@ -18,9 +18,11 @@ program
     const omni = await createOmniloop(config);
     const db = omni.database.db;
     let signIn: { email: string; password: string } | null = null;
+    let storefront: string | null = null;
     if (opts.demo) {
-      const { seedDemo } = await import('./seed-demo.js');
+      const { seedDemo, demoStorefrontKey } = await import('./seed-demo.js');
       signIn = await seedDemo(omni, { progress: true });
+      storefront = `${config.publicUrl}/shop?key=${await demoStorefrontKey(omni)}`;
     }
     const owner = await ensureOwner(db, config.ownerEmail);
     if (owner) signIn = owner;
@@ -29,7 +31,9 @@ program
     console.log(`\nOmniloop is running at ${config.publicUrl}`);
     console.log(`  API description: ${config.publicUrl}/openapi.json   API docs: ${config.publicUrl}/docs`);
     console.log(`  Data: ${where}`);
-    if (signIn) console.log(`  Sign in as ${signIn.email} with password ${signIn.password}${opts.demo ? '' : '  (shown once; keep it)'}`);
+    console.log(`  Console: ${config.publicUrl}/console   Store clerk screen: ${config.publicUrl}/clerk`);
+    if (storefront) console.log(`  Storefront: ${storefront}`);
+    if (signIn) console.log(`  Sign in as ${signIn.email} with password ${signIn.password}${opts.demo ? ' (clerks: clerk.sh-njr@demo.omniloop.dev, same password)' : '  (shown once; keep it)'}`);
     const stop = async () => {
       await omni.close();
       process.exit(0);

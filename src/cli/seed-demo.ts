@@ -1,7 +1,8 @@
 import cliProgress from 'cli-progress';
 import type { Omniloop } from '../app.js';
 import { SYSTEM } from '../platform/auth.js';
-import { createApiKey, createStaff, ensureOwner, revokeApiKey } from '../modules/access/index.js';
+import { createApiKey, createStaff, listApiKeys, revokeApiKey } from '../modules/access/index.js';
+import { AppError } from '../platform/errors.js';
 import { CATEGORIES, CHANNELS, LOCATIONS, PRODUCTS, SERVICES } from './demo-data.js';
 
 export const DEMO_OWNER = { email: 'owner@demo.omniloop.dev', password: 'omniloop-demo' };
@@ -20,8 +21,11 @@ function prng(seed: number) {
  */
 export async function seedDemo(omni: Omniloop, opts: { progress?: boolean } = {}): Promise<{ email: string; password: string }> {
   const db = omni.database.db;
-  await ensureOwner(db, DEMO_OWNER.email, DEMO_OWNER.password);
   const sys = { db, actor: SYSTEM, requestId: 'seed' };
+  // The demo owner is added even where a first start already made another owner.
+  await createStaff(sys, { email: DEMO_OWNER.email, name: 'Demo owner', role: 'owner', password: DEMO_OWNER.password }).catch((err) => {
+    if (!(err instanceof AppError && err.code === 'already_exists')) throw err;
+  });
   const key = await createApiKey(sys, { name: 'demo seed', kind: 'secret', scopes: ['*'] });
   const call = async (method: string, url: string, body?: unknown) => {
     const res = await omni.app.inject({ method: method as any, url, headers: { authorization: `Bearer ${key.token}` }, ...(body ? { payload: body as any } : {}) });
@@ -100,4 +104,16 @@ export async function seedDemo(omni: Omniloop, opts: { progress?: boolean } = {}
   } finally {
     await revokeApiKey(sys, key.id);
   }
+}
+
+const STOREFRONT_KEY_NAME = 'demo storefront';
+
+/**
+ * A publishable key for the demo storefront link. Its secret is shown only when made, so each demo
+ * start makes a new one and revokes the previous demo key.
+ */
+export async function demoStorefrontKey(omni: Omniloop): Promise<string> {
+  const sys = { db: omni.database.db, actor: SYSTEM, requestId: 'seed' };
+  for (const k of await listApiKeys(sys)) if (k.name === STOREFRONT_KEY_NAME && !k.revokedAt) await revokeApiKey(sys, k.id);
+  return (await createApiKey(sys, { name: STOREFRONT_KEY_NAME, kind: 'publishable', scopes: ['catalog:read', 'inventory:read'] })).token;
 }

@@ -1,2 +1,2 @@
 export { accessRoutes } from './access.routes.js';
-export { authenticate, ensureOwner, createStaff, createApiKey, revokeApiKey, signIn, type StaffUser, type ApiKey } from './access.service.js';
+export { authenticate, ensureOwner, createStaff, createApiKey, listApiKeys, revokeApiKey, signIn, type StaffUser, type ApiKey } from './access.service.js';

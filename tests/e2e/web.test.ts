@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { codeIn, startSmtpInbox } from '../inboxes.js';
+import { ensureWebBuilt, hasChromium, launchBrowser, openPage, snap, startDemoServer, type DemoServer } from './browser.js';
+
+/**
+ * The web app in a real browser against a real server with the demo brand: the operator's
+ * dashboard, the clerk's one box, the till, and a shopper's pickup order handed over at the store.
+ */
+describe.skipIf(!hasChromium)('web app', () => {
+  let server: DemoServer;
+  let browser: Browser;
+  let inbox: Awaited<ReturnType<typeof startSmtpInbox>>;
+  let clerk: Page;
+  const pageErrors: string[] = [];
+
+  const field = (page: Page, id: string) => page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first();
+
+  beforeAll(async () => {
+    inbox = await startSmtpInbox();
+    process.env.SMTP_URL = inbox.url;
+    process.env.MAIL_FROM = 'Yijian <no-reply@shop.test>';
+    // The server looks for web/dist when it starts, so the build comes first.
+    await ensureWebBuilt();
+    [server, browser] = await Promise.all([startDemoServer(), launchBrowser()]);
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await inbox?.close();
+    delete process.env.SMTP_URL;
+    delete process.env.MAIL_FROM;
+  });
+
+  it('an operator signs in and sees the dashboard, in English and in Chinese', async () => {
+    const { page, errors } = await openPage(browser, { width: 1280 });
+    onTestFailed(() => snap(page, 'failed-console'));
+    await page.goto(`${server.base}/console`);
+    await field(page, 'email').fill('owner@demo.omniloop.dev');
+    await field(page, 'password').fill('wrong password');
+    await page.getByTestId('sign-in').click();
+    await expect.poll(() => page.getByTestId('problem').textContent()).toContain('invalid_credentials');
+    await snap(page, '01-console-sign-in-error');
+
+    await field(page, 'password').fill('omniloop-demo');
+    await page.getByTestId('sign-in').click();
+    await page.getByTestId('dashboard').waitFor();
+    // Ten orders were placed this morning: six at the tills, four on the web.
+    await expect.poll(() => page.getByTestId('kpi-today-orders').textContent()).toContain('10');
+    await expect.poll(() => page.getByTestId('kpi-pickups').textContent()).toContain('2');
+    await page.locator('[data-testid="chart-daily"] canvas').waitFor();
+    await page.locator('[data-testid="chart-stores"] canvas').waitFor();
+    await snap(page, '02-console-dashboard-en');
+
+    await page.getByText('中文').click();
+    await page.getByText('今日订单').waitFor();
+    await snap(page, '03-console-dashboard-zh');
+    await page.getByText('EN', { exact: true }).click();
+
+    await page.goto(`${server.base}/console/orders`);
+    await page.locator('tr.ant-table-row').first().click();
+    await page.getByRole('heading', { name: 'Fulfilments' }).waitFor();
+    await snap(page, '04-console-order');
+    pageErrors.push(...errors);
+  });
+
+  it('a clerk redeems a voucher, hands over a pickup and rings up a sale at 375 px', async () => {
+    const { activity, t } = server;
+    ({ page: clerk } = await openPage(browser, { width: 375 }));
+    onTestFailed(() => snap(clerk, 'failed-clerk'));
+    await clerk.goto(`${server.base}/clerk`);
+    await field(clerk, 'email').fill('clerk.sh-njr@demo.omniloop.dev');
+    await field(clerk, 'password').fill('omniloop-demo');
+    await clerk.getByTestId('sign-in').click();
+    await expect.poll(() => clerk.getByTestId('clerk-store').textContent()).toContain('Nanjing Road');
+
+    const scan = async (code: string) => {
+      await field(clerk, 'scan-input').fill(code);
+      await field(clerk, 'scan-input').press('Enter');
+    };
+    await scan(activity.voucherCode.toLowerCase());
+    await clerk.getByTestId('redeem').click();
+    await clerk.getByText('Redeemed: 0 uses left').waitFor();
+    await snap(clerk, '05-clerk-voucher-redeemed');
+    // The same code again: nothing left to redeem, and the screen says so.
+    await scan(activity.voucherCode);
+    await clerk.getByText('Cannot be redeemed here').waitFor();
+
+    await scan(activity.pickup.code);
+    await clerk.getByTestId('mark-ready').click();
+    await clerk.getByTestId('hand-over').click();
+    await clerk.getByText('Handed over').waitFor();
+    await snap(clerk, '06-clerk-pickup-handed-over');
+    expect((await t.call('GET', `/v1/orders/${activity.pickup.orderId}`)).body.fulfillments[0].status).toBe('picked_up');
+
+    const shelf = (await t.call('GET', `/v1/stock?locationId=${activity.pickup.storeId}`)).body.data.find((s: any) => s.available > 0);
+    const product = (await t.call('GET', '/v1/products?limit=100')).body.data.find((p: any) => p.variants.some((v: any) => v.id === shelf.variantId));
+    const barcode = product.variants.find((v: any) => v.id === shelf.variantId).barcode;
+    await clerk.getByRole('tab', { name: 'Sale' }).click();
+    await field(clerk, 'sale-code').fill(barcode);
+    await field(clerk, 'sale-code').press('Enter');
+    await clerk.getByRole('radio', { name: 'card' }).check({ force: true }).catch(() => clerk.getByText('card', { exact: true }).click());
+    await clerk.getByTestId('complete-sale').click();
+    await clerk.getByTestId('receipt').waitFor();
+    await snap(clerk, '07-clerk-receipt');
+    const after = (await t.call('GET', `/v1/stock?locationId=${activity.pickup.storeId}&variantId=${shelf.variantId}`)).body.data[0];
+    expect(after.onHand).toBe(shelf.onHand - 1);
+  });
+
+  it('a shopper signs in with a code, orders for pickup, pays, and the clerk hands it over', async () => {
+    const { activity } = server;
+    const { page, errors } = await openPage(browser, { width: 375 });
+    onTestFailed(async () => { await snap(page, 'failed-shop'); await snap(clerk, 'failed-clerk'); });
+    await page.goto(`${server.base}/shop?key=${activity.publishableKey}`);
+    await page.getByTestId('product-tile').first().waitFor();
+    await snap(page, '08-shop-browse');
+
+    await page.goto(`${server.base}/shop/me`);
+    await field(page, 'member-contact').fill('mei@example.com');
+    await page.getByTestId('send-code').click();
+    await expect.poll(() => inbox.mails.length).toBeGreaterThan(0);
+    await field(page, 'member-code').fill(codeIn(inbox.mails.at(-1)!.text));
+    await page.getByTestId('verify-code').click();
+    await page.getByTestId('join').click();
+    await page.getByTestId('points').waitFor();
+    const memberCode = await page.locator('img.qr').getAttribute('alt');
+    await snap(page, '09-shop-member-code');
+    // The clerk scans the member's code and starts a sale for them.
+    await clerk.getByTestId('new-sale').click();
+    await clerk.getByRole('tab', { name: 'Scan' }).click();
+    await field(clerk, 'scan-input').fill(memberCode!);
+    await field(clerk, 'scan-input').press('Enter');
+    await clerk.getByTestId('start-sale').click();
+    await clerk.getByText('Selling to member').waitFor();
+    await snap(clerk, '09-clerk-member-sale');
+    await clerk.getByRole('tab', { name: 'Scan' }).click();
+
+    // Something the flagship has on its shelf, so it can be picked up there.
+    const { t } = server;
+    const shelf = (await t.call('GET', `/v1/stock?locationId=${activity.pickup.storeId}`)).body.data.filter((s: any) => s.available >= 2);
+    const products = (await t.call('GET', '/v1/products?limit=100')).body.data;
+    const product = products.find((p: any) => p.type === 'physical' && p.variants.some((v: any) => shelf.some((s: any) => s.variantId === v.id)));
+    const variant = product.variants.find((v: any) => shelf.some((s: any) => s.variantId === v.id));
+    await page.goto(`${server.base}/shop`);
+    await field(page, 'shop-search').fill(product.title.split(' ')[0]);
+    await field(page, 'shop-search').press('Enter');
+    await page.getByTestId('product-tile').filter({ hasText: product.title }).click();
+    if (product.variants.length > 1) await page.getByText(Object.values(variant.options).join(' / '), { exact: true }).click();
+    await page.getByTestId('find-stores').click();
+    await page.getByTestId('nearby').waitFor();
+    await page.getByTestId('add-to-cart').click();
+    await page.getByText('Added to cart').waitFor();
+    await snap(page, '10-shop-product');
+
+    await page.getByTestId('nav-cart').click();
+    await page.getByTestId('pickup-store').click();
+    await page.locator('.ant-select-item-option', { hasText: 'Nanjing Road flagship' }).click();
+    await snap(page, '11-shop-cart');
+    await page.getByTestId('checkout').click();
+    // The test provider confirms the payment a moment later; the page follows it.
+    await page.getByText('Thank you! Your order is placed.').waitFor({ timeout: 20_000 });
+    const code = (await page.getByTestId('pickup-code').textContent())!.trim();
+    expect(code).toMatch(/^\d{6,8}$/);
+    await snap(page, '12-shop-order-paid');
+
+    await clerk.getByRole('tab', { name: 'Scan' }).click();
+    await field(clerk, 'scan-input').fill(code);
+    await field(clerk, 'scan-input').press('Enter');
+    await clerk.getByTestId('mark-ready').click();
+    await clerk.getByTestId('hand-over').click();
+    await clerk.getByText('Handed over').waitFor();
+    await snap(clerk, '13-clerk-hands-over-web-order');
+
+    await page.goto(`${server.base}/shop/me`);
+    await page.locator('.ant-radio-button-wrapper', { hasText: 'Orders' }).click();
+    await page.getByText('fulfilled').first().waitFor();
+    await snap(page, '14-shop-member-orders');
+    pageErrors.push(...errors);
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,120 @@
+import { useMemo, useState } from 'react';
+import { useMutation } from '@tanstack/react-query';
+import { Alert, Button, Divider, Input, InputNumber, List, Segmented, Select, Space, Tag, Typography } from 'antd';
+import { DeleteOutlined } from '@ant-design/icons';
+import { clerkApi } from '../shared/api';
+import { ProblemAlert } from '../shared/ui';
+import { useI18n } from '../shared/i18n';
+import { money, toMinor } from '../shared/format';
+import { useChannels, useProducts, type Location } from '../shared/lookups';
+import type { SaleStart } from './ClerkApp';
+import { Receipt } from './Receipt';
+
+interface Line { key: string; variantId?: string; code?: string; title: string; sku: string; unit: number | null; quantity: number }
+
+export function Sale({ store, customer, onClearCustomer }: { store: Location; customer: SaleStart | null; onClearCustomer(): void }) {
+  const { t, lang } = useI18n();
+  const products = useProducts(clerkApi);
+  const pos = useChannels(clerkApi).data?.find((c) => c.kind === 'pos');
+  const [lines, setLines] = useState<Line[]>([]);
+  const [scan, setScan] = useState('');
+  const [method, setMethod] = useState<'cash' | 'card' | 'qr'>('cash');
+  const [tendered, setTendered] = useState<number | null>(null);
+  const currency = pos?.currency ?? 'CNY';
+
+  // Shelf price for display: the POS channel's own price if it has one, else the default.
+  const variants = useMemo(() => {
+    const out: Array<{ id: string; sku: string; barcode: string | null; title: string; unit: number | null }> = [];
+    for (const p of products.data ?? [])
+      for (const v of p.variants) {
+        const price = v.prices.find((x: any) => x.channelId === pos?.id && x.currency === currency) ?? v.prices.find((x: any) => !x.channelId && x.currency === currency);
+        out.push({ id: v.id, sku: v.sku, barcode: v.barcode, title: `${p.title} ${Object.values(v.options ?? {}).join('/')}`, unit: price?.amount ?? null });
+      }
+    return out;
+  }, [products.data, pos, currency]);
+
+  const add = (line: Omit<Line, 'key' | 'quantity'>) =>
+    setLines((ls) => {
+      const same = ls.find((l) => (line.variantId ? l.variantId === line.variantId : l.code === line.code));
+      return same ? ls.map((l) => (l === same ? { ...l, quantity: l.quantity + 1 } : l)) : [...ls, { ...line, key: line.variantId ?? line.code!, quantity: 1 }];
+    });
+  const addCode = (raw: string) => {
+    const code = raw.trim();
+    if (!code) return;
+    const v = variants.find((x) => x.barcode === code || x.sku.toLowerCase() === code.toLowerCase());
+    // Unknown codes still go to the till: the server knows every barcode and SKU, and says if it does not.
+    add(v ? { variantId: v.id, title: v.title, sku: v.sku, unit: v.unit } : { code, title: code, sku: code, unit: null });
+    setScan('');
+  };
+  const total = lines.reduce((n, l) => n + (l.unit ?? 0) * l.quantity, 0);
+  const sale = useMutation({
+    mutationFn: () =>
+      clerkApi.post('/v1/pos/sales', {
+        locationId: store.id,
+        ...(pos ? { channelId: pos.id } : {}),
+        ...(customer ? { customerId: customer.customerId } : {}),
+        lines: lines.map((l) => ({ ...(l.variantId ? { variantId: l.variantId } : { code: l.code }), quantity: l.quantity })),
+        payment: { provider: 'manual', method, ...(method === 'cash' && tendered ? { tendered: toMinor(tendered, currency) } : {}) },
+      }, { idempotent: true }),
+  });
+  const startOver = () => { setLines([]); setTendered(null); sale.reset(); onClearCustomer(); };
+
+  if (sale.data) {
+    return (
+      <div className="clerk-body">
+        <Alert type="success" showIcon message={t('Sale complete')} style={{ marginBottom: 12 }} className="no-print" />
+        <Receipt order={sale.data} store={store} />
+        <Space style={{ marginTop: 12 }} className="no-print">
+          <Button onClick={() => window.print()}>{t('Print receipt')}</Button>
+          <Button type="primary" onClick={startOver} data-testid="new-sale">{t('New sale')}</Button>
+        </Space>
+      </div>
+    );
+  }
+  return (
+    <div className="clerk-body">
+      {customer && <Alert type="info" showIcon style={{ marginBottom: 8 }} message={t('Selling to member {name}', { name: customer.label })} closable onClose={onClearCustomer} />}
+      <Input.Search size="large" placeholder={t('Scan a barcode or type a SKU')} enterButton={t('Add')} value={scan} onChange={(e) => setScan(e.target.value)} onSearch={addCode} data-testid="sale-code" />
+      <Select
+        showSearch
+        style={{ width: '100%', marginTop: 8 }}
+        placeholder={t('Or search by name')}
+        value={null}
+        optionFilterProp="label"
+        loading={products.isPending}
+        options={variants.map((v) => ({ value: v.id, label: `${v.title} · ${v.sku}` }))}
+        onChange={(id) => { const v = variants.find((x) => x.id === id)!; add({ variantId: v.id, title: v.title, sku: v.sku, unit: v.unit }); }}
+        data-testid="sale-search"
+      />
+      <List
+        style={{ marginTop: 8 }}
+        size="small"
+        locale={{ emptyText: t('No items yet') }}
+        dataSource={lines}
+        renderItem={(l) => (
+          <List.Item actions={[
+            <InputNumber key="q" size="small" min={1} value={l.quantity} style={{ width: 60 }} onChange={(q) => setLines(lines.map((x) => (x === l ? { ...x, quantity: q ?? 1 } : x)))} />,
+            <Button key="d" size="small" type="text" icon={<DeleteOutlined />} onClick={() => setLines(lines.filter((x) => x !== l))} />,
+          ]}>
+            <List.Item.Meta title={l.title} description={<>{l.sku} · {l.unit === null ? <Tag>{t('price at till')}</Tag> : money(l.unit, currency, lang)}</>} />
+          </List.Item>
+        )}
+      />
+      <Divider style={{ margin: '8px 0' }} />
+      <div style={{ display: 'flex', justifyContent: 'space-between', fontSize: 18 }}>
+        <span>{t('Total')}</span>
+        <strong data-testid="sale-total">{money(total, currency, lang)}</strong>
+      </div>
+      <Segmented block style={{ marginTop: 12 }} value={method} onChange={(v) => setMethod(v as any)}
+        options={[{ value: 'cash', label: t('cash') }, { value: 'card', label: t('card') }, { value: 'qr', label: t('qr') }]} />
+      {method === 'cash' && (
+        <InputNumber style={{ width: '100%', marginTop: 8 }} size="large" min={0} step={10} placeholder={t('Cash received')} value={tendered} onChange={setTendered} prefix="¥" />
+      )}
+      <ProblemAlert error={sale.error} />
+      <Button type="primary" size="large" block style={{ marginTop: 12 }} disabled={!lines.length} loading={sale.isPending} onClick={() => sale.mutate()} data-testid="complete-sale">
+        {t('Take payment')} {money(total, currency, lang)}
+      </Button>
+      <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginTop: 8 }}>{t('Payment is taken at the counter (cash, card terminal or QR); the till records it.')}</Typography.Paragraph>
+    </div>
+  );
+}

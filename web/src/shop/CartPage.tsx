@@ -1,0 +1,124 @@
+import { useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Button, Card, Empty, Form, Input, InputNumber, List, Radio, Select, Space, Spin, Typography } from 'antd';
+import { DeleteOutlined } from '@ant-design/icons';
+import { Link, useNavigate } from 'react-router';
+import { shopperApi } from '../shared/api';
+import { ProblemAlert, applyProblem, clearErrorsOnChange } from '../shared/ui';
+import { useI18n } from '../shared/i18n';
+import { money } from '../shared/format';
+import { useCart, useShop } from './shop-context';
+import { currentPosition } from './geo';
+
+type Way = 'delivery' | 'pickup';
+
+export function CartPage() {
+  const { t, lang } = useI18n();
+  const shop = useShop();
+  const nav = useNavigate();
+  const qc = useQueryClient();
+  const [form] = Form.useForm();
+  const cart = useCart();
+  const [way, setWay] = useState<Way>('pickup');
+  const [storeId, setStoreId] = useState<string>();
+  // Pickup is offered at the nearest stores that hold every item of the cart now.
+  const goods = (cart.data?.lines ?? []).filter((l: any) => !['voucher', 'service'].includes(l.fulfillmentType));
+  const variantIds = [...new Set(goods.map((l: any) => l.variantId))].join(',');
+  const stores = useQuery({
+    queryKey: ['pickup-stores', variantIds],
+    enabled: Boolean(variantIds),
+    queryFn: async () => {
+      const where = await currentPosition();
+      return (await shopperApi.get('/v1/stores/nearby', { lat: where.lat, lng: where.lng, service: 'pickup', variantIds, limit: 10 }, { token: shop.key })).data as any[];
+    },
+  });
+  const me = useQuery({ queryKey: ['shopper-me', shop.shopperToken], enabled: Boolean(shop.shopperToken), queryFn: () => shopperApi.get('/v1/shopper/me') });
+  const token = shop.cart ? shop.cartToken(shop.cart) : null;
+  const edit = useMutation({
+    mutationFn: ({ lineId, quantity }: { lineId: string; quantity: number }) =>
+      quantity > 0
+        ? shopperApi.patch(`/v1/carts/${shop.cart!.id}/lines/${lineId}`, { quantity }, { token })
+        : shopperApi.delete(`/v1/carts/${shop.cart!.id}/lines/${lineId}`, { token }),
+    onSuccess: (c) => qc.setQueryData(['cart', c.id], c),
+  });
+  const checkout = useMutation({
+    mutationFn: (v: any) => {
+      const fulfillment = goods.length === 0 ? undefined
+        : way === 'pickup'
+          ? [{ type: 'pickup', locationId: storeId }]
+          : [{ type: 'delivery', address: { name: v.name, line1: v.line1, city: v.city, postalCode: v.postalCode || undefined, country: 'CN', phone: v.phone || undefined } }];
+      return shopperApi.post(`/v1/carts/${shop.cart!.id}/checkout`, {
+        ...(fulfillment ? { fulfillment } : {}),
+        contact: { email: v.email || undefined, phone: v.phone || undefined, name: v.name || undefined },
+        payment: { provider: 'test' },
+      }, { token, idempotent: true });
+    },
+    onSuccess: (order) => {
+      qc.setQueryData(['shop-order', order.id], order);
+      shop.setCart(null);
+      nav(`/shop/orders/${order.id}`);
+    },
+    onError: (err) => applyProblem(form, err),
+  });
+
+  if (!shop.cart) return <Empty description={t('Your cart is empty')}><Link to="/shop">{t('Go shopping')}</Link></Empty>;
+  if (cart.isPending) return <div style={{ textAlign: 'center', padding: 32 }}><Spin /></div>;
+  if (cart.isError) return <ProblemAlert error={cart.error} />;
+  const c = cart.data;
+  if (!c.lines.length) return <Empty description={t('Your cart is empty')}><Link to="/shop">{t('Go shopping')}</Link></Empty>;
+  const needsFulfilment = goods.length > 0;
+  const m = (v: number) => money(v, c.currency, lang);
+  return (
+    <>
+      <Typography.Title level={4}>{t('Cart')}</Typography.Title>
+      <List size="small" style={{ background: '#fff' }} bordered dataSource={c.lines} data-testid="cart-lines" renderItem={(l: any) => (
+        <List.Item actions={[
+          <InputNumber key="q" size="small" min={1} value={l.quantity} style={{ width: 56 }} onChange={(q) => q && edit.mutate({ lineId: l.id, quantity: q })} />,
+          <Button key="d" size="small" type="text" icon={<DeleteOutlined />} onClick={() => edit.mutate({ lineId: l.id, quantity: 0 })} />,
+        ]}>
+          <List.Item.Meta title={l.productTitle} description={<>{l.title || l.sku} · {m(l.unitPrice)}{l.discount > 0 && <> · {t('saved {amount}', { amount: m(l.discount) })}</>}</>} />
+        </List.Item>
+      )} />
+      <ProblemAlert error={edit.error} />
+      <Card size="small" style={{ marginTop: 12 }}>
+        <div className="row-between"><span>{t('Subtotal')}</span><span>{m(c.subtotal)}</span></div>
+        {c.discountTotal > 0 && <div className="row-between"><span>{t('Discounts')}</span><span>−{m(c.discountTotal)}</span></div>}
+        {c.shippingTotal > 0 && <div className="row-between"><span>{t('Shipping')}</span><span>{m(c.shippingTotal)}</span></div>}
+        <div className="row-between" style={{ fontWeight: 700, fontSize: 16 }}><span>{t('Total')}</span><span data-testid="cart-total">{m(c.grandTotal)}</span></div>
+      </Card>
+      <Form form={form} layout="vertical" style={{ marginTop: 12 }} onFinish={checkout.mutate} initialValues={{ email: me.data?.email ?? '' }} key={me.data?.id ?? 'guest'} onValuesChange={clearErrorsOnChange(form)}>
+        {needsFulfilment && (
+          <Card size="small" title={t('How do you want it?')}>
+            <Radio.Group value={way} onChange={(e) => setWay(e.target.value)} style={{ marginBottom: 12 }} optionType="button" buttonStyle="solid"
+              options={[{ value: 'pickup', label: t('Pick up in store') }, { value: 'delivery', label: t('Delivery') }]} />
+            {way === 'pickup' ? (
+              <Form.Item label={t('Store')} required>
+                <Select value={storeId} onChange={setStoreId} loading={stores.isPending} placeholder={t('Choose a store')} data-testid="pickup-store"
+                  notFoundContent={t('No store near you has all of this now: choose delivery.')}
+                  options={(stores.data ?? []).map((s) => ({ value: s.id, label: `${s.name} · ${(s.distanceM / 1000).toFixed(1)} km${s.openNow ? '' : ` · ${t('closed now')}`}` }))} />
+              </Form.Item>
+            ) : (
+              <>
+                <Form.Item name="name" label={t('Name')} rules={[{ required: true }]}><Input autoComplete="name" /></Form.Item>
+                <Form.Item name="line1" label={t('Address')} rules={[{ required: true }]}><Input autoComplete="street-address" /></Form.Item>
+                <Space.Compact block>
+                  <Form.Item name="city" label={t('City')} rules={[{ required: true }]} style={{ flex: 1 }}><Input autoComplete="address-level2" /></Form.Item>
+                  <Form.Item name="postalCode" label={t('Postcode')} style={{ flex: 1 }}><Input autoComplete="postal-code" /></Form.Item>
+                </Space.Compact>
+              </>
+            )}
+          </Card>
+        )}
+        <Card size="small" title={t('Contact')} style={{ marginTop: 12 }}>
+          <Form.Item name="email" label={t('Email')} rules={[{ type: 'email' }]}><Input autoComplete="email" data-testid="contact-email" /></Form.Item>
+          <Form.Item name="phone" label={t('Phone')}><Input autoComplete="tel" /></Form.Item>
+        </Card>
+        <ProblemAlert error={checkout.error} />
+        <Button type="primary" size="large" block htmlType="submit" style={{ marginTop: 12 }} loading={checkout.isPending} disabled={needsFulfilment && way === 'pickup' && !storeId} data-testid="checkout">
+          {t('Pay {amount}', { amount: m(c.grandTotal) })}
+        </Button>
+        <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginTop: 6 }}>{t('Payments here go through the test payment provider: no money moves.')}</Typography.Paragraph>
+      </Form>
+    </>
+  );
+}
