@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { newId } from './ids.js';
 import type { Executor } from './db.js';
 
@@ -49,31 +50,26 @@ export class EventHandlers {
 
 /**
  * Claims a batch of pending events with FOR UPDATE SKIP LOCKED (so replicas share the work without
- * waiting on each other), runs their handlers and marks them processed in the same transaction.
+ * waiting on each other), marks them processed and runs their handlers, all in one transaction.
  * Returns how many events were processed.
  */
 export async function drainOutbox(db: Executor, handlers: EventHandlers, batch = 500): Promise<number> {
   return db.transaction().execute(async (tx) => {
-    const rows = await tx
-      .selectFrom('outbox_event')
-      .selectAll()
-      .where('processed_at', 'is', null)
-      .orderBy('id')
-      .limit(batch)
-      .forUpdate()
-      .skipLocked()
-      .execute();
-    const events: DomainEvent[] = rows.map((r: any) => ({
-      id: r.id,
-      type: r.type,
-      aggregateId: r.aggregate_id,
-      payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
-      createdAt: new Date(r.created_at).toISOString(),
-    }));
+    // Claim and mark in one statement; if a handler throws, the transaction rolls the marks back.
+    const { rows } = await sql<{ id: string; type: string; aggregate_id: string | null; payload: unknown; created_at: Date }>`
+      UPDATE outbox_event SET processed_at = now()
+      WHERE id IN (SELECT id FROM outbox_event WHERE processed_at IS NULL ORDER BY id LIMIT ${batch} FOR UPDATE SKIP LOCKED)
+      RETURNING id, type, aggregate_id, payload, created_at`.execute(tx);
+    const events: DomainEvent[] = rows
+      .map((r) => ({
+        id: r.id,
+        type: r.type,
+        aggregateId: r.aggregate_id,
+        payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
+        createdAt: new Date(r.created_at).toISOString(),
+      }))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     await handlers.run(tx, events);
-    if (rows.length) {
-      await tx.updateTable('outbox_event').set({ processed_at: new Date() }).where('id', 'in', rows.map((r: any) => r.id)).execute();
-    }
-    return rows.length;
+    return events.length;
   });
 }
