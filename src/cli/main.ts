@@ -14,7 +14,9 @@ program
   .option('--demo', 'load the demo brand into an empty database first')
   .option('-p, --port <port>', 'port to listen on (default PORT or 4000)')
   .action(async (opts: { demo?: boolean; port?: string }) => {
-    const config = loadConfig(process.env, opts.port ? { port: Number(opts.port) } : {});
+    // The demo loads its data through the API: request logs would bury the sign-in it prints.
+    const env = opts.demo ? { LOG_LEVEL: 'warn', ...process.env } : process.env;
+    const config = loadConfig(env, opts.port ? { port: Number(opts.port) } : {});
     const omni = await createOmniloop(config);
     const db = omni.database.db;
     let signIn: { email: string; password: string } | null = null;
