@@ -79,3 +79,21 @@ export function codeIn(text: string): string {
   if (!m) throw new Error(`no code in: ${text}`);
   return m[1];
 }
+
+/**
+ * A loopback SMTP inbox that the next app started receives its sign-in mails in (through SMTP_URL
+ * and MAIL_FROM); close() stops it and unsets them.
+ */
+export async function mailInbox(from = 'Omniloop Shop <no-reply@shop.test>'): Promise<Awaited<ReturnType<typeof startSmtpInbox>>> {
+  const inbox = await startSmtpInbox();
+  process.env.SMTP_URL = inbox.url;
+  process.env.MAIL_FROM = from;
+  return {
+    ...inbox,
+    async close() {
+      await inbox.close();
+      delete process.env.SMTP_URL;
+      delete process.env.MAIL_FROM;
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { codeIn, startSmtpInbox } from '../inboxes.js';
+import { codeIn, mailInbox, startSmtpInbox } from '../inboxes.js';
 import { ensureWebBuilt, hasChromium, launchBrowser, openPage, snap, startDemoServer, type DemoServer } from './browser.js';
 
 /**
@@ -17,9 +17,7 @@ describe.skipIf(!hasChromium)('web app', () => {
   const field = (page: Page, id: string) => page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first();
 
   beforeAll(async () => {
-    inbox = await startSmtpInbox();
-    process.env.SMTP_URL = inbox.url;
-    process.env.MAIL_FROM = 'Yijian <no-reply@shop.test>';
+    inbox = await mailInbox('Yijian <no-reply@shop.test>');
     // The server looks for web/dist when it starts, so the build comes first.
     await ensureWebBuilt();
     [server, browser] = await Promise.all([startDemoServer(), launchBrowser()]);
@@ -29,8 +27,6 @@ describe.skipIf(!hasChromium)('web app', () => {
     await browser?.close();
     await server?.close();
     await inbox?.close();
-    delete process.env.SMTP_URL;
-    delete process.env.MAIL_FROM;
   });
 
   it('an operator signs in and sees the dashboard, in English and in Chinese', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../tests/harness.js';
-import { codeIn, startSmtpInbox } from '../../../tests/inboxes.js';
+import { codeIn, mailInbox, startSmtpInbox } from '../../../tests/inboxes.js';
 import { grantCoupon } from './index.js';
 import { claimCoupon } from './wallet.service.js';
 import { couponWorld, eventsOf } from './test-fixtures.js';
@@ -9,17 +9,13 @@ let t: TestApp;
 let w: Awaited<ReturnType<typeof couponWorld>>;
 let inbox: Awaited<ReturnType<typeof startSmtpInbox>>;
 beforeAll(async () => {
-  inbox = await startSmtpInbox();
-  process.env.SMTP_URL = inbox.url;
-  process.env.MAIL_FROM = 'Omniloop Shop <no-reply@shop.test>';
+  inbox = await mailInbox();
   t = await startTestApp();
   w = await couponWorld(t);
 });
 afterAll(async () => {
   await t?.close();
   await inbox?.close();
-  delete process.env.SMTP_URL;
-  delete process.env.MAIL_FROM;
 });
 
 /** Signs a shopper in by email code, as the storefront does. */

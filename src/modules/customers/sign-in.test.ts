@@ -1,22 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../tests/harness.js';
 import { sql } from '../../platform/db.js';
-import { codeIn, startSmtpInbox } from '../../../tests/inboxes.js';
+import { codeIn, mailInbox, startSmtpInbox } from '../../../tests/inboxes.js';
 
 let t: TestApp;
 let inbox: Awaited<ReturnType<typeof startSmtpInbox>>;
 
 beforeAll(async () => {
-  inbox = await startSmtpInbox();
-  process.env.SMTP_URL = inbox.url;
-  process.env.MAIL_FROM = 'Omniloop Shop <no-reply@shop.test>';
+  inbox = await mailInbox();
   t = await startTestApp();
 });
 afterAll(async () => {
   await t?.close();
   await inbox?.close();
-  delete process.env.SMTP_URL;
-  delete process.env.MAIL_FROM;
 });
 
 const db = () => t.omni.database.db;
