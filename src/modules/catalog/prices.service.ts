@@ -129,7 +129,7 @@ export async function variantsForSale(
     .leftJoin('channel_listing as l', (j) => j.onRef('l.variant_id', '=', 'v.id').on('l.channel_id', '=', channel.id))
     .leftJoin('channel_price as cp', (j) => j.onRef('cp.variant_id', '=', 'v.id').on('cp.channel_id', '=', channel.id).on('cp.currency', '=', currency))
     .leftJoin('variant_price as dp', (j) => j.onRef('dp.variant_id', '=', 'v.id').on('dp.currency', '=', currency))
-    .select(['v.id', 'v.product_id', 'v.sku', 'v.barcode', 'v.title', 'v.options', 'p.title as product_title', 'p.type as product_type', 'p.status', 'l.variant_id as listed', 'cp.amount as channel_amount', 'dp.amount as default_amount'])
+    .select(['v.id', 'v.product_id', 'v.sku', 'v.barcode', 'v.title', 'v.options', 'p.title as product_title', 'p.type as product_type', 'p.category_id', 'p.status', 'l.variant_id as listed', 'cp.amount as channel_amount', 'dp.amount as default_amount'])
     .where('v.id', 'in', ids)
     .execute();
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -142,7 +142,7 @@ export async function variantsForSale(
     if (r.channel_amount != null) prices.set(id, { amount: Number(r.channel_amount), currency, source: 'channel' });
     else if (r.default_amount != null) prices.set(id, { amount: Number(r.default_amount), currency, source: 'default' });
     else throw new AppError('no_price', `variant ${id} has no ${currency} price`, { field: 'variantId', variantId: id, currency });
-    variants.set(id, { id, productId: r.product_id, sku: r.sku, barcode: r.barcode, title: r.title, productTitle: r.product_title, productType: r.product_type, options: r.options });
+    variants.set(id, { id, productId: r.product_id, sku: r.sku, barcode: r.barcode, title: r.title, productTitle: r.product_title, productType: r.product_type, categoryId: r.category_id, options: r.options });
   }
   return { channel, prices, variants };
 }

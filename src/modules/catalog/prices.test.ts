@@ -95,7 +95,7 @@ describe('catalog: prices', () => {
 
   it('lets other modules read variants, find one by SKU or barcode, and read channels', async () => {
     const [mug] = await getVariants(ctx, [v.MUG, 'var_nope']);
-    expect(mug).toEqual({ id: v.MUG, productId: expect.any(String), sku: 'MUG', barcode: '4006381333931', title: 'Default', productTitle: 'Mug', productType: 'physical', options: {} });
+    expect(mug).toEqual({ id: v.MUG, productId: expect.any(String), sku: 'MUG', barcode: '4006381333931', title: 'Default', productTitle: 'Mug', productType: 'physical', categoryId: null, options: {} });
     expect((await findVariantByCode(ctx, '4006381333931'))?.id).toBe(v.MUG);
     expect((await findVariantByCode(ctx, 'CAP'))?.id).toBe(v.CAP);
     expect(await findVariantByCode(ctx, 'nothing')).toBeNull();

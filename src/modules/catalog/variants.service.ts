@@ -17,6 +17,8 @@ export interface Variant {
   title: string;
   productTitle: string;
   productType: ProductType;
+  /** The product's category, which promotions may be limited to. */
+  categoryId: string | null;
   options: Record<string, string>;
 }
 
@@ -125,7 +127,7 @@ function variantQuery(db: Executor) {
   return q(db)
     .selectFrom('variant as v')
     .innerJoin('product as p', 'p.id', 'v.product_id')
-    .select(['v.id', 'v.product_id', 'v.sku', 'v.barcode', 'v.title', 'v.options', 'p.title as product_title', 'p.type as product_type']);
+    .select(['v.id', 'v.product_id', 'v.sku', 'v.barcode', 'v.title', 'v.options', 'p.title as product_title', 'p.type as product_type', 'p.category_id']);
 }
 
 type VariantRow = Awaited<ReturnType<ReturnType<typeof variantQuery>['executeTakeFirstOrThrow']>>;
@@ -138,6 +140,7 @@ const toVariant = (r: VariantRow): Variant => ({
   title: r.title,
   productTitle: r.product_title,
   productType: r.product_type,
+  categoryId: r.category_id,
   options: r.options,
 });
 

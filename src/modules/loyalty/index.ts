@@ -33,4 +33,4 @@ export { getMembership, enrolMember, type Membership, type PointsEntry } from '.
 export { quotePointsDeduction, spendPoints, refundSpentPoints, adjustPoints, type Spend } from './points.service.js';
 export type { DeductionQuote } from './points-math.js';
 export type { Reference } from './ledger.js';
-export type { TierView } from './tiers.service.js';
+export { tierOf, type TierView } from './tiers.service.js';

@@ -16,9 +16,9 @@ const positive = (points: number, field = 'points') => {
  * How many of the points a member offers can pay for an order, and what they are worth: capped
  * by the balance and by the share of the order points may pay. Reads only; spendPoints takes them.
  */
-export async function quotePointsDeduction(ctx: Ctx, input: { customerId: string; points: number; orderSubtotal: number }): Promise<DeductionQuote> {
+export async function quotePointsDeduction(ctx: Ctx, input: { customerId: string; points: number; orderSubtotal: number }): Promise<DeductionQuote & { balance: number }> {
   const { balance } = await balancesOf(ctx.db, input.customerId);
-  return quoteDeduction({ requested: input.points, balance, orderSubtotal: input.orderSubtotal, pointsPerHundredMinor: loyaltySettings.pointsPerHundredMinor, maxBps: loyaltySettings.maxDeductionBps });
+  return { balance, ...quoteDeduction({ requested: input.points, balance, orderSubtotal: input.orderSubtotal, pointsPerHundredMinor: loyaltySettings.pointsPerHundredMinor, maxBps: loyaltySettings.maxDeductionBps }) };
 }
 
 export interface Spend {

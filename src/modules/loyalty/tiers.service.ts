@@ -55,3 +55,9 @@ export async function recomputeTier(tx: Executor, customerId: string): Promise<v
   await q(tx).updateTable('loyalty_member').set({ tier_id: to, updated_at: new Date() }).where('id', '=', member.id).execute();
   await emit(tx, 'tier.changed', member.id, { memberId: member.id, customerId, from: member.tier_id, to, spend });
 }
+
+/** The tier a customer is in, in one query: null for someone who is not a member or is in no tier. */
+export async function tierOf(db: Executor, customerId: string): Promise<TierView | null> {
+  const row = await q(db).selectFrom('loyalty_member as m').innerJoin('loyalty_tier as t', 't.id', 'm.tier_id').selectAll('t').where('m.customer_id', '=', customerId).executeTakeFirst();
+  return row ? toTier(row) : null;
+}

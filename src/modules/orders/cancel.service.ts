@@ -11,6 +11,8 @@ import { lockOrder, moveOrder, q, readOrder, type OrderView } from './order-stor
 import { DONE_FULFILLMENT, VOID_FULFILLMENT } from './order-state.js';
 import { refundOrder } from './order-payments.js';
 import { orderSettings } from './orders.settings.js';
+import { releaseDiscounts } from './discounts.js';
+import { releaseOffers } from './offers.js';
 
 /** Cancellation, and the background jobs that end orders nobody finished: unpaid, holds, no-shows. */
 
@@ -55,6 +57,8 @@ async function closeOrder(ctx: Ctx, order: OrderRow, reason: string): Promise<vo
     throw new AppError('invalid_state', `an order that is ${order.status.replaceAll('_', ' ')} cannot be cancelled`, { field: 'id', current: order.status });
   }
   await releaseStock(ctx, fs);
+  await releaseDiscounts(ctx, order.id);
+  await releaseOffers(ctx, order.id);
 
   // Issued vouchers: the unredeemed ones are voided; what redeemed ones consumed is kept.
   let kept = 0;

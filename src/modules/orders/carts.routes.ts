@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import * as carts from './carts.service.js';
 import { checkout } from './checkout.service.js';
-import { cartSchema, checkoutBody, fulfillmentChoiceSchema, orderSchema } from './orders.schemas.js';
+import { cartCouponsBody, cartPointsBody, cartSchema, checkoutBody, fulfillmentChoiceSchema, offerSchema, orderSchema } from './orders.schemas.js';
 
 /**
  * Cart routes answer a shopper (own carts), a storefront's publishable key (guest carts, found by
@@ -46,6 +46,7 @@ export function cartRoutes(app: FastifyInstance): void {
         code: z.string().optional().describe('SKU or barcode'),
         quantity: z.number().int().min(1).max(999),
         fulfillment: fulfillmentChoiceSchema.optional().describe("this line's own fulfilment"),
+        offer: offerSchema.optional().describe('buy under a flash sale or a group buy: the line takes its price'),
       }),
       response: { 200: cartSchema },
     },
@@ -77,6 +78,29 @@ export function cartRoutes(app: FastifyInstance): void {
       response: { 200: cartSchema },
     },
   }, async (req) => carts.setCartFulfillment(req.ctx, req.params.id, req.body));
+
+  r.put('/v1/carts/:id/coupons', {
+    config: { access },
+    schema: {
+      tags,
+      summary: 'Use these coupon codes (public, from a batch, or from the wallet); each is checked now',
+      description: 'A refused code is a problem naming it as `couponCodes.N`, and nothing is saved. The priced cart says which promotion each code unlocked and what it took off.',
+      params: cartParams,
+      body: cartCouponsBody,
+      response: { 200: cartSchema },
+    },
+  }, async (req) => carts.setCartCoupons(req.ctx, req.params.id, req.body.codes));
+
+  r.put('/v1/carts/:id/points', {
+    config: { access },
+    schema: {
+      tags,
+      summary: "Pay part of the cart with the member's points (capped by the balance and by the share of an order points may pay)",
+      params: cartParams,
+      body: cartPointsBody,
+      response: { 200: cartSchema },
+    },
+  }, async (req) => carts.setCartPoints(req.ctx, req.params.id, req.body.points));
 
   r.post('/v1/carts/:id/checkout', {
     config: { access },

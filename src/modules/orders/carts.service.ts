@@ -4,10 +4,14 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { hasScope, type Actor } from '../../platform/auth.js';
 import type { Ctx } from '../../platform/context.js';
-import { getChannel, variantsForSale, findVariantByCode, type Channel, type Variant } from '../catalog/index.js';
+import { getChannel, getVariants, variantsForSale, findVariantByCode, type Channel, type Variant } from '../catalog/index.js';
 import { getCustomer } from '../customers/index.js';
+import { resolveCoupons } from '../coupons/index.js';
+import { quotePointsDeduction } from '../loyalty/index.js';
 import type { CartLineRow, CartRow, FulfillmentChoice, OrdersTables } from './orders.tables.js';
-import { priceCart, type Adjustment, type CartTotals, type FulfillmentType, type PricedLine } from './pricing.js';
+import { priceCart, shippingFor, type CartTotals, type FulfillmentType, type PricedLine } from './pricing.js';
+import { discountsFor, type DiscountRequest, type Discounts, type Problem } from './discounts.js';
+import { offerProvider, priceOffers } from './offers.js';
 
 const q = (db: Executor) => tables<OrdersTables>(db);
 
@@ -20,6 +24,11 @@ export interface CartLineView extends PricedLine {
   title: string;
   productTitle: string;
   locationId: string | null;
+  offer: { kind: string; id: string } | null;
+  /** Why the line's offer does not apply now; the line is at its usual price meanwhile. */
+  offerProblem: Problem | null;
+  /** A gift line: the promotion that adds it. */
+  giftOf: string | null;
 }
 
 export interface CartView extends Omit<CartTotals, 'lines'> {
@@ -30,6 +39,11 @@ export interface CartView extends Omit<CartTotals, 'lines'> {
   orderId: string | null;
   fulfillment: FulfillmentChoice | null;
   lines: CartLineView[];
+  couponCodes: string[];
+  /** Why the coupons asked for do not apply; none of them is applied meanwhile. */
+  couponProblem: Problem | null;
+  points: Discounts['points'];
+  promotions: { applied: Discounts['applied']; notApplied: Discounts['notApplied'] };
   createdAt: string;
   updatedAt: string;
 }
@@ -75,26 +89,51 @@ export function lineFulfillment(cart: Pick<CartRow, 'fulfillment'>, line: Pick<C
 export interface PricedCart {
   cart: CartRow;
   channel: Channel;
+  /** The cart's lines and the gift lines promotions add (ids `gift_…`, not stored in the cart). */
   lines: CartLineRow[];
   variants: Map<string, Variant>;
   totals: CartTotals;
+  discounts: Discounts;
   view: CartView;
 }
 
-/** Prices a loaded cart: its channel, and its variants with their channel prices, in two queries. */
-export async function priceLoadedCart(ctx: Ctx, cart: CartRow, lines: CartLineRow[], adjustments: Adjustment[] = []): Promise<PricedCart> {
-  const ids = lines.map((l) => l.variant_id);
-  const { channel, prices, variants } = await variantsForSale(ctx, { channelId: cart.channel_id, currency: cart.currency, variantIds: ids });
-  const placed = lines.map((l) => {
-    const v = variants.get(l.variant_id);
-    if (!v) throw notFound('variant', l.variant_id, 'variantId');
-    return { line: l, v, f: lineFulfillment(cart, l, v) };
+/**
+ * Prices a loaded cart: channel prices (two queries), offer prices, then what promotions, coupons
+ * and points take off, which may add gift lines. With `strict` (checkout) anything that does not
+ * apply throws; otherwise it is explained in the view. `request` replaces the cart's own coupons and points.
+ */
+export async function priceLoadedCart(ctx: Ctx, cart: CartRow, lines: CartLineRow[], opts: { strict?: boolean; request?: DiscountRequest } = {}): Promise<PricedCart> {
+  const strict = opts.strict ?? false;
+  const { channel, prices, variants } = await variantsForSale(ctx, { channelId: cart.channel_id, currency: cart.currency, variantIds: lines.map((l) => l.variant_id) });
+  const context = { channelId: channel.id, channelKind: channel.kind, currency: cart.currency, customerId: cart.customer_id, at: new Date() };
+  const offers = await priceOffers(ctx, context, lines, strict);
+  const placed = lines.map((line) => {
+    const v = variants.get(line.variant_id);
+    if (!v) throw notFound('variant', line.variant_id, 'variantId');
+    const offer = offers.get(line.id)?.price;
+    return { line, v, f: lineFulfillment(cart, line, v), unitPrice: offer?.unitPrice ?? prices.get(v.id)!.amount, offer };
   });
+  const discounts = await discountsFor(ctx, {
+    channel,
+    customerId: cart.customer_id,
+    currency: cart.currency,
+    lines: placed.map((p) => ({ id: p.line.id, variant: p.v, quantity: p.line.quantity, unitPrice: p.unitPrice, offer: Boolean(p.offer) })),
+    shipping: shippingFor(placed.map((p) => p.f.type)),
+  }, opts.request ?? { couponCodes: cart.coupon_codes, points: cart.points }, strict);
+  const gifts = await giftLines(ctx, cart, discounts, variants);
+  const giftPlaced = gifts.map((line) => { const v = variants.get(line.variant_id)!; return { line, v, f: lineFulfillment(cart, line, v) }; });
   const totals = priceCart(
-    { currency: cart.currency, lines: placed.map(({ line, f }) => ({ id: line.id, variantId: line.variant_id, quantity: line.quantity, fulfillmentType: f.type })) },
+    {
+      currency: cart.currency,
+      lines: [
+        ...placed.map(({ line, f, offer }) => ({ id: line.id, variantId: line.variant_id, quantity: line.quantity, fulfillmentType: f.type, ...(offer ? { price: { amount: offer.unitPrice, currency: cart.currency, source: line.offer_kind! } } : {}) })),
+        ...giftPlaced.map(({ line, f }) => ({ id: line.id, variantId: line.variant_id, quantity: line.quantity, fulfillmentType: f.type, price: { amount: 0, currency: cart.currency, source: 'gift' } })),
+      ],
+    },
     prices,
-    adjustments,
+    discounts.adjustments,
   );
+  const all = [...placed, ...giftPlaced];
   const view: CartView = {
     id: cart.id,
     channelId: cart.channel_id,
@@ -103,11 +142,36 @@ export async function priceLoadedCart(ctx: Ctx, cart: CartRow, lines: CartLineRo
     orderId: cart.order_id,
     fulfillment: cart.fulfillment,
     ...totals,
-    lines: totals.lines.map((pl, i) => ({ ...pl, sku: placed[i].v.sku, title: placed[i].v.title, productTitle: placed[i].v.productTitle, locationId: placed[i].f.locationId })),
+    lines: totals.lines.map((pl, i) => {
+      const { line, v, f } = all[i];
+      return {
+        ...pl,
+        sku: v.sku,
+        title: v.title,
+        productTitle: v.productTitle,
+        locationId: f.locationId,
+        offer: line.offer_kind && line.offer_id ? { kind: line.offer_kind, id: line.offer_id } : null,
+        offerProblem: offers.get(line.id)?.problem ?? null,
+        giftOf: discounts.gifts.find((g) => g.id === line.id)?.promotionId ?? null,
+      };
+    }),
+    couponCodes: opts.request?.couponCodes ?? cart.coupon_codes,
+    couponProblem: discounts.couponProblem,
+    points: discounts.points,
+    promotions: { applied: discounts.applied, notApplied: discounts.notApplied },
     createdAt: new Date(cart.created_at).toISOString(),
     updatedAt: new Date(cart.updated_at).toISOString(),
   };
-  return { cart, channel, lines, variants, totals, view };
+  return { cart, channel, lines: [...lines, ...gifts], variants, totals, discounts, view };
+}
+
+/** Gift lines as cart lines (fulfilled like the cart); their variants join `variants`. */
+async function giftLines(ctx: Ctx, cart: CartRow, discounts: Discounts, variants: Map<string, Variant>): Promise<CartLineRow[]> {
+  if (!discounts.gifts.length) return [];
+  for (const v of await getVariants(ctx, discounts.gifts.map((g) => g.variantId).filter((id) => !variants.has(id)))) variants.set(v.id, v);
+  return discounts.gifts
+    .filter((g) => variants.has(g.variantId))
+    .map((g) => ({ id: g.id, cart_id: cart.id, variant_id: g.variantId, quantity: g.quantity, fulfillment_type: null, location_id: null, offer_kind: null, offer_id: null, created_at: cart.created_at }));
 }
 
 /** The cart locked for checkout, with its lines (in id order), in one query. */
@@ -157,6 +221,8 @@ export interface LineInput {
   code?: string;
   quantity: number;
   fulfillment?: FulfillmentChoice;
+  /** Buy under a special offer (a flash sale, a group buy) instead of at the channel price. */
+  offer?: { kind: string; id: string };
 }
 
 async function resolveVariantId(ctx: Ctx, input: { variantId?: string; code?: string }, field: string): Promise<string> {
@@ -173,19 +239,25 @@ function checkChoice(choice: FulfillmentChoice | undefined, field: string): void
   }
 }
 
-/** Adds a line (or more of a variant already in the cart); the variant must sell on the cart's channel. */
+/**
+ * Adds a line (or more of a variant already in the cart); the variant must sell on the cart's
+ * channel. Naming an offer puts the whole line under it.
+ */
 export async function addCartLine(ctx: Ctx, cartId: string, input: LineInput): Promise<CartView> {
   checkChoice(input.fulfillment, 'fulfillment');
+  if (input.offer) offerProvider(input.offer.kind);
   return inTx(ctx.db, async (tx) => {
     const c = { ...ctx, db: tx };
     const cart = await openCartForWrite(c, tx, cartId);
     const variantId = await resolveVariantId(c, input, 'body');
     await sql`
-      INSERT INTO cart_line (id, cart_id, variant_id, quantity, fulfillment_type, location_id)
-      VALUES (${newId('cli')}, ${cartId}, ${variantId}, ${input.quantity}, ${input.fulfillment?.type ?? null}, ${input.fulfillment?.locationId ?? null})
+      INSERT INTO cart_line (id, cart_id, variant_id, quantity, fulfillment_type, location_id, offer_kind, offer_id)
+      VALUES (${newId('cli')}, ${cartId}, ${variantId}, ${input.quantity}, ${input.fulfillment?.type ?? null}, ${input.fulfillment?.locationId ?? null}, ${input.offer?.kind ?? null}, ${input.offer?.id ?? null})
       ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = cart_line.quantity + EXCLUDED.quantity,
         fulfillment_type = COALESCE(EXCLUDED.fulfillment_type, cart_line.fulfillment_type),
-        location_id = CASE WHEN EXCLUDED.fulfillment_type IS NULL THEN cart_line.location_id ELSE EXCLUDED.location_id END`.execute(tx);
+        location_id = CASE WHEN EXCLUDED.fulfillment_type IS NULL THEN cart_line.location_id ELSE EXCLUDED.location_id END,
+        offer_kind = COALESCE(EXCLUDED.offer_kind, cart_line.offer_kind),
+        offer_id = COALESCE(EXCLUDED.offer_id, cart_line.offer_id)`.execute(tx);
     return touchAndPrice(c, cart);
   });
 }
@@ -236,6 +308,36 @@ export async function setCartFulfillment(ctx: Ctx, cartId: string, input: Fulfil
       await q(tx).updateTable('cart_line').set({ fulfillment_type: null, location_id: null }).where('cart_id', '=', cartId).execute();
       cart.fulfillment = choice;
     }
+    return touchAndPrice(c, cart);
+  });
+}
+
+/**
+ * Sets the coupon codes the cart is to use (replacing earlier ones; none removes them). Each code
+ * is checked now, so a wrong one is refused with its position (`couponCodes.N`) and not stored.
+ */
+export async function setCartCoupons(ctx: Ctx, cartId: string, codes: string[]): Promise<CartView> {
+  return inTx(ctx.db, async (tx) => {
+    const c = { ...ctx, db: tx };
+    const cart = await openCartForWrite(c, tx, cartId);
+    const channel = await getChannel(c, cart.channel_id, 'channelId');
+    const coupons = codes.length ? await resolveCoupons(c, { codes, customerId: cart.customer_id, channelKind: channel.kind, channelId: channel.id }) : [];
+    await q(tx).updateTable('cart').set({ coupon_codes: coupons.map((x) => x.code) }).where('id', '=', cartId).execute();
+    return touchAndPrice(c, cart);
+  });
+}
+
+/** Sets how many points the member offers to pay with (0: none); more than they hold is refused. */
+export async function setCartPoints(ctx: Ctx, cartId: string, points: number): Promise<CartView> {
+  return inTx(ctx.db, async (tx) => {
+    const c = { ...ctx, db: tx };
+    const cart = await openCartForWrite(c, tx, cartId);
+    if (points > 0) {
+      if (!cart.customer_id) throw new AppError('validation_failed', 'sign in as a member to pay with points', { field: 'points' });
+      const { balance } = await quotePointsDeduction(c, { customerId: cart.customer_id, points, orderSubtotal: 0 });
+      if (balance < points) throw new AppError('insufficient_points', `${points} points were offered but the member holds ${balance}`, { field: 'points', balance });
+    }
+    await q(tx).updateTable('cart').set({ points }).where('id', '=', cartId).execute();
     return touchAndPrice(c, cart);
   });
 }

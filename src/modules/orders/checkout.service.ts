@@ -13,12 +13,18 @@ import { insertOrder, planOrder, type PlannedFulfillment } from './order-writer.
 import { readOrder, toOrderView, type OrderView } from './order-store.js';
 import { markOrderPaid } from './order-payments.js';
 import { orderSettings } from './orders.settings.js';
+import { takeDiscounts } from './discounts.js';
+import { takeOffers } from './offers.js';
 
 export interface CheckoutInput {
   /** Fulfilment choices applied before placing: for the whole cart, or for the lines named. */
   fulfillment?: Array<FulfillmentChoice & { lineIds?: string[] }>;
   contact?: { email?: string; phone?: string; name?: string };
   payment?: { provider: 'test' | 'manual'; method?: PaymentMethod };
+  /** Instead of the coupon codes saved on the cart. */
+  couponCodes?: string[];
+  /** Instead of the points saved on the cart. */
+  points?: number;
 }
 
 /** Lines grouped by where and how they are fulfilled; each group reserves its stock in one call. */
@@ -48,9 +54,10 @@ export async function checkout(ctx: Ctx, cartId: string, input: CheckoutInput): 
     if (cart.status !== 'open') throw new AppError('cart_checked_out', `cart ${cartId} is already checked out as order ${cart.order_id}`, { orderId: cart.order_id });
     if (!lines.length) throw new AppError('cart_empty', 'the cart has no lines to check out', { field: 'lines' });
     applyChoices(cart, lines, input.fulfillment ?? []);
-    const priced = await priceLoadedCart(c, cart, lines);
+    const request = { couponCodes: input.couponCodes ?? cart.coupon_codes, points: input.points ?? cart.points };
+    const priced = await priceLoadedCart(c, cart, lines, { strict: true, request });
 
-    const groups = groupLines(cart, lines, priced.variants, input.fulfillment ?? []);
+    const groups = groupLines(cart, priced.lines, priced.variants, input.fulfillment ?? []);
     await checkLocations(c, groups);
     const holdOnly = groups.every((g) => g.type === 'reserve_try');
     if (!holdOnly && groups.some((g) => g.type === 'reserve_try')) {
@@ -68,6 +75,8 @@ export async function checkout(ctx: Ctx, cartId: string, input: CheckoutInput): 
     const paymentId = payment ? plannedPaymentId(priced.totals.grandTotal) : null;
     const planned: PlannedGroup[] = [];
     for (const g of groups) planned.push(await planGroup(c, cart.channel_id, reference, g));
+    await takeDiscounts(c, { id: orderId, customerId }, priced.discounts);
+    const waitingFor = await takeOffers(c, { channelId: channel.id, channelKind: channel.kind, currency: cart.currency, customerId, at: new Date(now), orderId }, lines);
 
     const rows = planOrder(c, {
       id: orderId,
@@ -86,6 +95,9 @@ export async function checkout(ctx: Ctx, cartId: string, input: CheckoutInput): 
       payment_due_at: holdOnly ? null : new Date(now + orderSettings.paymentWindowMinutes * 60_000),
       hold_expires_at: holdOnly ? new Date(now + orderSettings.holdHours * 3600_000) : null,
       placed_by: ctx.actor.id,
+      coupon_codes: priced.discounts.couponCodes,
+      points_spent: priced.discounts.points?.used ?? 0,
+      waiting_for: waitingFor,
     }, priced.totals, priced.variants, planned.flatMap((p) => p.fulfillments));
     await insertOrder(tx, rows, {
       orderId,

@@ -27,9 +27,10 @@ async function forStep(ctx: Ctx, id: string, types: FulfillmentType[]): Promise<
   return { order, f: await loadFulfillment(ctx.db, id) };
 }
 
-/** Goods are prepared and handed over only for paid orders. */
+/** Goods are prepared and handed over only for paid orders that wait for nothing (a group buy filling up). */
 function requirePaid(order: OrderRow): void {
   if (!PAID.has(order.status)) throw new AppError('order_not_paid', `order ${order.id} is ${order.status.replaceAll('_', ' ')}`, { orderId: order.id, current: order.status });
+  if (order.waiting_for) throw new AppError('order_waiting', `order ${order.id} waits for its ${order.waiting_for.replaceAll('_', ' ')} to complete`, { orderId: order.id, waitingFor: order.waiting_for });
 }
 
 /** The store has the pickup order ready; the no-show clock starts. */

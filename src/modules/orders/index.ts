@@ -20,6 +20,7 @@ export function register(host: ModuleHost): void {
     return_window_closed: 409,
     return_exceeds_sold: 409,
     refund_exceeds_paid: 422,
+    order_waiting: 409,
   });
   cartRoutes(host.app);
   orderRoutes(host.app);
@@ -42,3 +43,5 @@ export { markReadyForPickup, handOverPickup, markShipped, markDelivered } from '
 export { createPosSale, type PosSaleInput } from './pos.service.js';
 export { receiveReturn, refundAmount, type ReturnInput } from './returns.service.js';
 export type { OrderView, FulfillmentView, OrderLineView } from './order-store.js';
+export { releaseOrderWait } from './order-payments.js';
+export { registerOfferProvider, type OfferProvider, type OfferLine, type OfferContext, type OfferPrice } from './offers.js';

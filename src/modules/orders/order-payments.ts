@@ -1,3 +1,4 @@
+import { inTx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { emit } from '../../platform/outbox.js';
@@ -10,6 +11,7 @@ import { findVoucherTemplateForVariant, issueVouchers } from '../vouchers/index.
 import type { OrderRow } from './orders.tables.js';
 import { lockOrder, moveOrder, q } from './order-store.js';
 import { progressStatus, refundStatus } from './order-state.js';
+import { releaseDiscounts } from './discounts.js';
 
 /**
  * Marks an order paid, idempotently by state: only a pending order moves; a payment that arrives
@@ -28,23 +30,52 @@ export async function markOrderPaid(ctx: Ctx, orderId: string, payment: { paymen
   const now = new Date();
   const row = await moveOrder(tx, order, 'paid', { paid_amount: payment.amount, paid_at: now, payment_id: payment.paymentId ?? order.payment_id, payment_due_at: null }, { amount: payment.amount, currency: order.currency, paymentId: payment.paymentId });
 
-  const voucherFulfillments = await q(tx).selectFrom('fulfillment').select('id').where('order_id', '=', orderId).where('type', '=', 'voucher').where('status', '=', 'pending').execute();
-  if (voucherFulfillments.length) {
-    const ids = voucherFulfillments.map((f) => f.id);
-    const lines = await q(tx).selectFrom('order_line').selectAll().where('fulfillment_id', 'in', ids).orderBy('id').execute();
-    const templated = new Set<string>();
-    for (const variantId of new Set(lines.map((l) => l.variant_id))) {
-      if (await findVoucherTemplateForVariant(ctx, variantId)) templated.add(variantId);
-    }
-    // A service without a voucher template is delivered by the store itself: nothing to issue.
-    // Each voucher carries an equal share of the paid line; a cancel that voids them all refunds the whole line.
-    for (const l of lines.filter((x) => templated.has(x.variant_id))) {
-      await issueVouchers(ctx, { orderId, orderLineId: l.id, customerId: order.customer_id, variantId: l.variant_id, quantity: l.quantity, unitPrice: Math.floor(Number(l.total) / l.quantity), lineTotal: Number(l.total) });
-    }
-    await q(tx).updateTable('fulfillment').set({ status: 'issued', fulfilled_at: now }).where('id', 'in', ids).execute();
-    for (const id of ids) await emit(tx, 'fulfillment.vouchers_issued', id, { orderId, fulfillmentId: id });
-  }
+  // An order waiting for its offer (a group buy filling up) gets its vouchers when the wait ends.
+  if (!row.waiting_for) await issueOrderVouchers(ctx, row);
   await advanceOrder(tx, row);
+}
+
+/**
+ * Issues the vouchers of a paid order's service lines, in the caller's transaction, so a paid
+ * order always has its vouchers.
+ */
+async function issueOrderVouchers(ctx: Ctx, order: OrderRow): Promise<void> {
+  const tx = ctx.db;
+  const orderId = order.id;
+  const voucherFulfillments = await q(tx).selectFrom('fulfillment').select('id').where('order_id', '=', orderId).where('type', '=', 'voucher').where('status', '=', 'pending').execute();
+  if (!voucherFulfillments.length) return;
+  const now = new Date();
+  const ids = voucherFulfillments.map((f) => f.id);
+  const lines = await q(tx).selectFrom('order_line').selectAll().where('fulfillment_id', 'in', ids).orderBy('id').execute();
+  const templated = new Set<string>();
+  for (const variantId of new Set(lines.map((l) => l.variant_id))) {
+    if (await findVoucherTemplateForVariant(ctx, variantId)) templated.add(variantId);
+  }
+  // A service without a voucher template is delivered by the store itself: nothing to issue.
+  // Each voucher carries an equal share of the paid line; a cancel that voids them all refunds the whole line.
+  for (const l of lines.filter((x) => templated.has(x.variant_id))) {
+    await issueVouchers(ctx, { orderId, orderLineId: l.id, customerId: order.customer_id, variantId: l.variant_id, quantity: l.quantity, unitPrice: Math.floor(Number(l.total) / l.quantity), lineTotal: Number(l.total) });
+  }
+  await q(tx).updateTable('fulfillment').set({ status: 'issued', fulfilled_at: now }).where('id', 'in', ids).execute();
+  for (const id of ids) await emit(tx, 'fulfillment.vouchers_issued', id, { orderId, fulfillmentId: id });
+}
+
+/**
+ * An order's offer no longer holds it back (its group buy filled up): it is fulfilled like any
+ * other from now on, and a paid one gets its vouchers. Ending a wait that has ended changes nothing.
+ */
+export async function releaseOrderWait(ctx: Ctx, orderId: string): Promise<void> {
+  await inTx(ctx.db, async (tx) => {
+    const c = { ...ctx, db: tx };
+    const order = await lockOrder(tx, orderId, 'orderId');
+    if (!order.waiting_for) return;
+    const row = await q(tx).updateTable('sales_order').set({ waiting_for: null, updated_at: new Date() }).where('id', '=', orderId).returningAll().executeTakeFirstOrThrow();
+    await emit(tx, 'order.wait_ended', orderId, { orderId, waitedFor: order.waiting_for, customerId: order.customer_id });
+    if (row.status === 'paid') {
+      await issueOrderVouchers(c, row);
+      await advanceOrder(tx, row);
+    }
+  });
 }
 
 /** After a fulfilment moved: takes a paid order on to partially fulfilled or fulfilled. */
@@ -84,7 +115,10 @@ export async function refundOrder(
   await q(ctx.db).insertInto('order_refund').values({ id: refundId, order_id: order.id, payment_id: order.payment_id, return_id: opts.returnId ?? null, amount, reason, created_by: ctx.actor.id }).execute();
   await emit(ctx.db, 'refund.created', refundId, { refundId, orderId: order.id, paymentId: order.payment_id, returnId: opts.returnId ?? null, amount, currency: order.currency, reason, customerId: order.customer_id });
   if (opts.moveStatus === false) return updated;
-  return moveOrder(ctx.db, updated, refundStatus(updated.status, Number(updated.paid_amount), Number(updated.refunded_amount)), {}, { refundId, amount });
+  const to = refundStatus(updated.status, Number(updated.paid_amount), Number(updated.refunded_amount));
+  // Everything paid went back: the coupons, promotion uses and points the order took come back too.
+  if (to === 'refunded') await releaseDiscounts(ctx, order.id);
+  return moveOrder(ctx.db, updated, to, {}, { refundId, amount });
 }
 
 /** Outbox reaction: an asynchronous payment for an order was captured. */

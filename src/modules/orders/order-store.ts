@@ -3,7 +3,7 @@ import { notFound } from '../../platform/errors.js';
 import { emit } from '../../platform/outbox.js';
 import type { FulfillmentRow, OrderLineRow, OrderRow, OrdersTables } from './orders.tables.js';
 import { transition, type FulfillmentStatus, type OrderStatus } from './order-state.js';
-import type { FulfillmentType } from './pricing.js';
+import type { AppliedAdjustment, FulfillmentType } from './pricing.js';
 
 /** Reading and locking orders, and moving them between statuses: shared by every order use case. */
 export const q = (db: Executor) => tables<OrdersTables>(db);
@@ -66,6 +66,10 @@ export interface OrderView {
   fulfilledAt: string | null;
   cancelledAt: string | null;
   cancelReason: string | null;
+  couponCodes: string[];
+  pointsSpent: number;
+  waitingFor: string | null;
+  shippingAdjustments: AppliedAdjustment[];
   createdAt: string;
   fulfillments: FulfillmentView[];
   lines: OrderLineView[];
@@ -140,6 +144,10 @@ export function toOrderView(o: OrderRow, fulfillments: FulfillmentRow[], lines: 
     fulfilledAt: iso(o.fulfilled_at),
     cancelledAt: iso(o.cancelled_at),
     cancelReason: o.cancel_reason,
+    couponCodes: o.coupon_codes,
+    pointsSpent: o.points_spent,
+    waitingFor: o.waiting_for,
+    shippingAdjustments: o.shipping_adjustments,
     createdAt: iso(o.created_at)!,
     fulfillments: fulfillments.map((f) => ({
       id: f.id,

@@ -9,6 +9,10 @@ const id = z.string().min(1).max(100);
 
 export const adjustmentSchema = z.object({ code: z.string(), description: z.string(), amount });
 
+export const offerSchema = z.object({ kind: z.string().min(1).max(40).describe('flash_sale or group_buy'), id }).describe('the special offer a line is bought under');
+const problemSchema = z.object({ code: z.string(), detail: z.string(), field: z.string().nullable() });
+const couponCodes = z.array(z.string().min(1).max(64)).max(10);
+
 export const fulfillmentChoiceSchema = z.object({
   type: z.enum(SHOPPER_FULFILLMENT_TYPES).describe('delivery from a warehouse, ship-from-store, pickup in store (到店自提), or reserve and try in store'),
   locationId: id.optional().describe('the store, for pickup and reserve-and-try'),
@@ -36,11 +40,21 @@ export const cartSchema = z.object({
     unitPrice: amount,
     priceSource: z.string().describe('channel: an explicit channel price; default: the product price'),
     subtotal: amount,
-    adjustments: z.array(adjustmentSchema),
+    adjustments: z.array(adjustmentSchema).describe('what each promotion (code: its id) or points (code: points) took off this line'),
     discount: amount,
     total: amount,
     taxIncluded: amount,
+    offer: offerSchema.nullable(),
+    offerProblem: problemSchema.nullable().describe("why the line's offer does not apply now; the line is at its usual price meanwhile"),
+    giftOf: z.string().nullable().describe('a gift line: the promotion that adds it'),
   })),
+  couponCodes: z.array(z.string()),
+  couponProblem: problemSchema.nullable().describe('why the coupons do not apply; none of them is applied meanwhile'),
+  points: z.object({ requested: z.number().int(), used: z.number().int(), amount }).nullable().describe('points offered, how many pay, and what they take off'),
+  promotions: z.object({
+    applied: z.array(z.object({ promotionId: z.string(), name: z.string(), trigger: z.string(), amount })),
+    notApplied: z.array(z.object({ promotionId: z.string(), reason: z.string(), detail: z.string() })),
+  }),
   subtotal: amount,
   discountTotal: amount,
   shippingTotal: amount,
@@ -78,6 +92,10 @@ export const orderSchema = z.object({
   fulfilledAt: z.string().nullable(),
   cancelledAt: z.string().nullable(),
   cancelReason: z.string().nullable(),
+  couponCodes: z.array(z.string()).describe('the coupons the order used'),
+  pointsSpent: z.number().int().describe('points that paid part of the order'),
+  waitingFor: z.string().nullable().describe('set while the order waits for its offer (a group buy filling up): it is not fulfilled meanwhile'),
+  shippingAdjustments: z.array(adjustmentSchema),
   createdAt: z.string(),
   fulfillments: z.array(z.object({
     id: z.string(),
@@ -128,7 +146,12 @@ export const checkoutBody = z.object({
   fulfillment: z.array(fulfillmentChoiceSchema.extend({ lineIds: z.array(id).optional().describe('the lines this applies to; all when left out') })).optional(),
   contact: z.object({ email: z.string().email().optional(), phone: z.string().min(5).max(30).optional(), name: z.string().max(200).optional() }).optional().describe('for guests: the order joins the customer with this email or phone'),
   payment: z.object({ provider: z.enum(['test', 'manual']), method: z.enum(['cash', 'card', 'qr']).optional() }).optional().describe('not needed for reserve-and-try holds'),
+  couponCodes: couponCodes.optional().describe("instead of the cart's saved coupon codes"),
+  points: z.number().int().min(0).optional().describe("instead of the cart's saved points"),
 });
+
+export const cartCouponsBody = z.object({ codes: couponCodes.describe('every code to use; an empty list removes them') });
+export const cartPointsBody = z.object({ points: z.number().int().min(0).max(100_000_000).describe('points to pay with; 0 for none') });
 
 export const posSaleBody = z.object({
   locationId: id.describe('the store selling'),
@@ -139,6 +162,8 @@ export const posSaleBody = z.object({
     quantity: z.number().int().min(1).max(9999),
   })).min(1),
   customerId: id.optional().describe('the member buying, so the sale joins their history'),
+  couponCodes: couponCodes.optional().describe("the member's coupons (or public codes) to use"),
+  points: z.number().int().min(0).optional().describe("the member's points to pay with"),
   payment: z.object({
     provider: z.literal('manual'),
     method: z.enum(['cash', 'card', 'qr']),

@@ -20,6 +20,9 @@ export interface OrdersTables {
     status: Generated<'open' | 'checked_out'>;
     fulfillment: FulfillmentChoice | null;
     order_id: string | null;
+    /** Coupon codes and points the shopper asked to pay with; checked whenever the cart is priced. */
+    coupon_codes: Generated<string[]>;
+    points: Generated<number>;
     created_by: string;
     created_at: Generated<Date>;
     updated_at: Generated<Date>;
@@ -31,6 +34,9 @@ export interface OrdersTables {
     quantity: number;
     fulfillment_type: FulfillmentType | null;
     location_id: string | null;
+    /** A special offer the line is bought under (see offers.ts): its kind and id. */
+    offer_kind: string | null;
+    offer_id: string | null;
     created_at: Generated<Date>;
   };
   sales_order: {
@@ -64,6 +70,10 @@ export interface OrdersTables {
     completed_at: Date | null;
     cancelled_at: Date | null;
     cancel_reason: string | null;
+    coupon_codes: string[];
+    points_spent: number;
+    /** Set while the order waits for an offer (a group buy filling up): nothing is fulfilled meanwhile. */
+    waiting_for: string | null;
     created_at: Generated<Date>;
     updated_at: Generated<Date>;
   };

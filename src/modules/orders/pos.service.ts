@@ -7,6 +7,7 @@ import { findVariantByCode, getChannel, getVariants, listChannels, priceVariants
 import { getCustomer } from '../customers/index.js';
 import { confirmReservation, reserveStock } from '../inventory/index.js';
 import { priceCart } from './pricing.js';
+import { discountsFor, takeDiscounts } from './discounts.js';
 import { writeOrder, type PlannedFulfillment } from './order-writer.js';
 import { readOrder, type OrderView } from './order-store.js';
 import { pay, plannedPaymentId } from './checkout.service.js';
@@ -17,6 +18,8 @@ export interface PosSaleInput {
   channelId?: string;
   lines: Array<{ code?: string; variantId?: string; quantity: number }>;
   customerId?: string;
+  couponCodes?: string[];
+  points?: number;
   payment: { provider: 'manual'; method: 'cash' | 'card' | 'qr'; tendered?: number };
 }
 
@@ -63,8 +66,22 @@ export async function createPosSale(ctx: Ctx, input: PosSaleInput): Promise<Orde
     const unknown = ids.find((id) => !variants.has(id));
     if (unknown) throw new AppError('not_found', `variant ${unknown} does not exist`, { field: 'lines.variantId', id: unknown });
     const prices = await priceVariants(c, { channelId: channel.id, variantIds: ids });
-    const lines = ids.map((id) => ({ id, variantId: id, quantity: quantities.get(id)!, fulfillmentType: variants.get(id)!.productType === 'service' ? ('voucher' as const) : ('pos' as const) }));
-    const totals = priceCart({ currency: channel.currency, lines }, prices, [], { shipping: {}, taxRateBps: orderSettings.taxRateBps });
+    const discounts = await discountsFor(c, {
+      channel,
+      locationId: input.locationId,
+      customerId: input.customerId ?? null,
+      currency: channel.currency,
+      lines: ids.map((id) => ({ id, variant: variants.get(id)!, quantity: quantities.get(id)!, unitPrice: prices.get(id)!.amount, offer: false })),
+      shipping: 0,
+    }, { couponCodes: input.couponCodes ?? [], points: input.points ?? 0 }, true);
+    // Gifts are handed over at the till with the goods.
+    for (const v of await getVariants(c, discounts.gifts.map((g) => g.variantId).filter((id) => !variants.has(id)))) variants.set(v.id, v);
+    const kind = (id: string) => (variants.get(id)!.productType === 'service' ? ('voucher' as const) : ('pos' as const));
+    const lines = [
+      ...ids.map((id) => ({ id, variantId: id, quantity: quantities.get(id)!, fulfillmentType: kind(id) })),
+      ...discounts.gifts.filter((g) => variants.has(g.variantId)).map((g) => ({ id: g.id, variantId: g.variantId, quantity: g.quantity, fulfillmentType: kind(g.variantId), price: { amount: 0, currency: channel.currency, source: 'gift' } })),
+    ];
+    const totals = priceCart({ currency: channel.currency, lines }, prices, discounts.adjustments, { shipping: {}, taxRateBps: orderSettings.taxRateBps });
 
     const { method, tendered } = input.payment;
     if (method === 'cash' && tendered === undefined) throw new AppError('validation_failed', 'a cash sale needs the amount tendered', { field: 'payment.tendered' });
@@ -89,6 +106,7 @@ export async function createPosSale(ctx: Ctx, input: PosSaleInput): Promise<Orde
     }
     if (services.length) planned.push({ type: 'voucher', locationId: input.locationId, status: 'pending', reservationId: null, portions: services.map((l) => ({ lineId: l.id, quantity: l.quantity })) });
 
+    await takeDiscounts(c, { id: orderId, customerId: input.customerId ?? null }, discounts);
     const paymentId = plannedPaymentId(totals.grandTotal);
     await writeOrder(c, {
       id: orderId,
@@ -107,6 +125,9 @@ export async function createPosSale(ctx: Ctx, input: PosSaleInput): Promise<Orde
       payment_due_at: null,
       hold_expires_at: null,
       placed_by: ctx.actor.id,
+      coupon_codes: discounts.couponCodes,
+      points_spent: discounts.points?.used ?? 0,
+      waiting_for: null,
     }, totals, variants, planned, (written) => ({
       orderId,
       status: written.order.status,

@@ -14,6 +14,8 @@ export interface PricingLine {
   variantId: string;
   quantity: number;
   fulfillmentType: FulfillmentType;
+  /** A price for this line alone (a special offer, a gift), instead of its variant's. */
+  price?: PricedVariant;
 }
 
 export interface PricedVariant {
@@ -73,6 +75,11 @@ export function includedTax(amount: number, rateBps: number): number {
   return amount - Math.floor((amount * 10_000 + Math.floor((10_000 + rateBps) / 2)) / (10_000 + rateBps));
 }
 
+/** Shipping before discounts: the flat rate of each fulfilment type the lines use, once per type. */
+export function shippingFor(types: FulfillmentType[], settings: PricingSettings = orderSettings): number {
+  return [...new Set(types)].reduce((s, t) => s + (settings.shipping[t] ?? 0), 0);
+}
+
 export function priceCart(
   cart: { currency: string; lines: PricingLine[] },
   priced: Map<string, PricedVariant>,
@@ -80,7 +87,7 @@ export function priceCart(
   settings: PricingSettings = orderSettings,
 ): CartTotals {
   const lines: PricedLine[] = cart.lines.map((l) => {
-    const p = priced.get(l.variantId);
+    const p = l.price ?? priced.get(l.variantId);
     if (!p) throw new Error(`priceCart: no price for variant ${l.variantId}`);
     if (p.currency !== cart.currency) throw new Error(`priceCart: price of ${l.variantId} is in ${p.currency}, cart is in ${cart.currency}`);
     const subtotal = p.amount * l.quantity;
@@ -106,8 +113,7 @@ export function priceCart(
     const parts = allocate(Math.min(a.amount, room), lines.map((l) => l.total));
     lines.forEach((l, i) => apply(l, a, parts[i]));
   }
-  const shippingTypes = new Set(lines.map((l) => l.fulfillmentType));
-  let shippingTotal = [...shippingTypes].reduce((s, t) => s + (settings.shipping[t] ?? 0), 0);
+  let shippingTotal = shippingFor(lines.map((l) => l.fulfillmentType), settings);
   const shippingAdjustments: AppliedAdjustment[] = [];
   for (const a of adjustments) {
     if (a.target !== 'shipping') continue;

@@ -62,7 +62,7 @@ export const conditionsSchema = z
     categoryIds: ids('qualifying categories'),
     minSubtotal: amountSchema.optional().describe('over qualifying lines after earlier discounts'),
     minQuantity: z.number().int().min(1).optional().describe('qualifying units'),
-    customerTiers: z.array(z.string().min(1)).max(50).optional().describe('member tier codes'),
+    customerTiers: z.array(z.string().min(1)).max(50).optional().describe('member tier ids (GET /v1/loyalty/tiers)'),
     customerIds: ids('a segment as customer ids'),
     firstOrderOnly: z.boolean().optional(),
     daysOfWeek: z.array(z.number().int().min(1).max(7)).max(7).optional().describe('ISO weekdays, 1 = Monday'),
