@@ -13,6 +13,7 @@ import { register as registerAppointments } from './appointments/index.js';
 import { register as registerPromotions } from './promotions/index.js';
 import { register as registerCoupons } from './coupons/index.js';
 import { register as registerLoyalty } from './loyalty/index.js';
+import { register as registerDeals } from './deals/index.js';
 import { register as registerWebhooks } from './webhooks/index.js';
 
 /** Every domain module's `register`, in the order their routes appear in the API description. */
@@ -28,6 +29,7 @@ export const modules: Array<(host: ModuleHost) => void> = [
   registerPromotions,
   registerCoupons,
   registerLoyalty,
+  registerDeals,
   registerWebhooks,
 ];
 
