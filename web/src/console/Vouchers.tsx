@@ -1,12 +1,14 @@
 import { useState } from 'react';
-import { useQuery } from '@tanstack/react-query';
-import { Button, Card, DatePicker, Descriptions, Select, Space, Table, Tabs, Typography } from 'antd';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { App, Button, Card, DatePicker, Descriptions, Drawer, Popconfirm, Select, Space, Table, Tabs, Typography } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
 import { consoleApi } from '../shared/api';
 import { ProblemAlert, QueryView } from '../shared/ui';
 import { useI18n } from '../shared/i18n';
 import { dateTime, localDay, money } from '../shared/format';
 import { StatusTag } from '../shared/status';
 import { byId } from '../shared/lookups';
+import { VoucherTemplateForm, usePartners } from './marketing/VoucherTemplateForm';
 
 export default function Vouchers() {
   const { t } = useI18n();
@@ -57,27 +59,48 @@ function VoucherList() {
 
 function Templates() {
   const { t, lang } = useI18n();
-  const q = useQuery({ queryKey: ['voucher-templates'], queryFn: async () => (await consoleApi.get('/v1/voucher-templates')).data as any[] });
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  const q = useTemplates();
+  const partners = byId(usePartners().data);
+  const [editing, setEditing] = useState<{ template: any | null } | null>(null);
+  const archive = useMutation({
+    mutationFn: (id: string) => consoleApi.patch(`/v1/voucher-templates/${id}`, { status: 'archived' }),
+    onSuccess: () => { message.success(t('Done')); qc.invalidateQueries({ queryKey: ['voucher-templates'] }); },
+  });
   return (
-    <QueryView q={q} isEmpty={(d) => d.length === 0}>
-      {(d) => (
-        <Table rowKey="id" size="small" dataSource={d} pagination={false} columns={[
-          { title: t('Name'), dataIndex: 'name' },
-          { title: t('Status'), dataIndex: 'status', render: (v) => <StatusTag status={v} /> },
-          { title: t('Uses per voucher'), dataIndex: 'usesPerVoucher' },
-          { title: t('Valid for'), dataIndex: 'validity', render: (v) => (v.days ? t('{n} days', { n: v.days }) : dateTime(v.until, lang)) },
-          { title: t('Valid at'), dataIndex: 'validAt', render: (v) => t(v.scope) },
-          { title: t('Face value'), dataIndex: 'faceValue', render: (f) => money(f.amount, f.currency, lang) },
-          { title: t('Partner gets per use'), dataIndex: 'settlement', render: (s) => (s ? money(s.amountPerRedemption, 'CNY', lang) : '—') },
-        ]} />
-      )}
-    </QueryView>
+    <>
+      <Button type="primary" icon={<PlusOutlined />} style={{ marginBottom: 12 }} onClick={() => setEditing({ template: null })} data-testid="new-voucher-template">{t('New voucher template')}</Button>
+      <ProblemAlert error={archive.error} onClose={archive.reset} />
+      <QueryView q={q} isEmpty={(d) => d.length === 0}>
+        {(d) => (
+          <Table rowKey="id" size="small" dataSource={d} pagination={false} scroll={{ x: true }} columns={[
+            { title: t('Name'), dataIndex: 'name' },
+            { title: t('Status'), dataIndex: 'status', render: (v) => <StatusTag status={v} /> },
+            { title: t('Uses per voucher'), dataIndex: 'usesPerVoucher' },
+            { title: t('Valid for'), dataIndex: 'validity', render: (v) => (v.days ? t('{n} days', { n: v.days }) : dateTime(v.until, lang)) },
+            { title: t('Valid at'), dataIndex: 'validAt', render: (v) => t(v.scope) },
+            { title: t('Face value'), dataIndex: 'faceValue', render: (f) => money(f.amount, f.currency, lang) },
+            { title: t('Partner gets per use'), dataIndex: 'settlement', render: (s, x: any) => (s ? `${money(s.amountPerRedemption, x.faceValue.currency, lang)} · ${partners.get(s.partnerId)?.name ?? s.partnerId}` : '—') },
+            { title: '', key: 'a', render: (_, x: any) => x.status === 'active' && (
+              <Space size={4}>
+                <Button size="small" onClick={() => setEditing({ template: x })}>{t('Edit')}</Button>
+                <Popconfirm title={t('Archive this template? It issues no more vouchers.')} onConfirm={() => archive.mutate(x.id)}><Button size="small" danger>{t('Archive')}</Button></Popconfirm>
+              </Space>
+            ) },
+          ]} />
+        )}
+      </QueryView>
+      <Drawer open={editing !== null} onClose={() => setEditing(null)} size="large" destroyOnHidden title={editing?.template ? t('Edit voucher template') : t('New voucher template')}>
+        {editing && <VoucherTemplateForm template={editing.template} onDone={() => setEditing(null)} />}
+      </Drawer>
+    </>
   );
 }
 
 function Partners() {
   const { t } = useI18n();
-  const q = useQuery({ queryKey: ['partners'], queryFn: async () => (await consoleApi.get('/v1/partners')).data as any[] });
+  const q = usePartners();
   const [partnerId, setPartnerId] = useState<string>();
   return (
     <QueryView q={q} isEmpty={(d) => d.length === 0} empty={<Typography.Text type="secondary">{t('No partner merchants yet. Add them through the API (POST /v1/partners).')}</Typography.Text>}>
