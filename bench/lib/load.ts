@@ -1,4 +1,4 @@
-import http from 'node:http';
+import { Pool, type Dispatcher } from 'undici';
 
 export interface LoadResult {
   requests: number;
@@ -25,45 +25,33 @@ export interface Response {
   body: any;
 }
 
-/** One keep-alive HTTP client; bench clients share its sockets like a real load balancer pool. */
-export function client(baseUrl: string, token: string, maxSockets = 256) {
-  const url = new URL(baseUrl);
-  const agent = new http.Agent({ keepAlive: true, maxSockets });
-  return function send(req: Request): Promise<Response> {
+/**
+ * One keep-alive HTTP client pool; bench clients share its connections like a load balancer's
+ * pool. undici costs the load generator far less CPU per request than node:http, and on a two-core
+ * machine every cycle the generator spends is one the server under test does not get.
+ */
+export function client(baseUrl: string, token: string, connections = 256) {
+  const pool = new Pool(baseUrl, { connections, pipelining: 1, keepAliveTimeout: 1000 });
+  return async function send(req: Request): Promise<Response> {
     const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
-    return new Promise((resolve, reject) => {
-      const r = http.request(
-        {
-          agent,
-          host: url.hostname,
-          port: url.port,
-          method: req.method,
-          path: req.path,
-          headers: {
-            authorization: `Bearer ${token}`,
-            ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
-            ...req.headers,
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let body: any = text;
-            try {
-              body = text ? JSON.parse(text) : null;
-            } catch {
-              /* keep text */
-            }
-            resolve({ status: res.statusCode ?? 0, body });
-          });
-        },
-      );
-      r.on('error', reject);
-      if (payload) r.write(payload);
-      r.end();
+    const res = await pool.request({
+      method: req.method as Dispatcher.HttpMethod,
+      path: req.path,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(payload ? { 'content-type': 'application/json' } : {}),
+        ...req.headers,
+      },
+      body: payload,
     });
+    const text = await res.body.text();
+    let body: any = text;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      /* keep text */
+    }
+    return { status: res.statusCode, body };
   };
 }
 

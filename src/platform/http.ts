@@ -4,9 +4,9 @@ import swaggerUi from '@fastify/swagger-ui';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
-  serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
+import { serializerCompiler } from './serializer.js';
 import { AppError, statusFor } from './errors.js';
 import { ANONYMOUS, requireScope, type Actor } from './auth.js';
 import { newId } from './ids.js';

@@ -1,4 +1,4 @@
-import { sql, type Executor } from '../../platform/db.js';
+import { PREPARED, sql, type Executor } from '../../platform/db.js';
 import type { Ctx } from '../../platform/context.js';
 import type { PricingInput, PricingResult, UsageCounters } from './promotion.types.js';
 import { evaluatePromotions, limitedCandidates } from './evaluate.js';
@@ -14,7 +14,7 @@ interface Fresh {
  * snapshot's copy of a counter is only as fresh as the last promotion change).
  */
 async function readFresh(db: Executor, ids: string[], customerId?: string): Promise<Fresh> {
-  const { rows } = await sql<{ stamp: string; id: string | null; used: number | null; spent: number | null; customer_used: number | null }>`
+  const { rows } = await sql<{ stamp: string; id: string | null; used: number | null; spent: number | null; customer_used: number | null }>`${PREPARED}
     SELECT v.stamp, p.id, p.used, p.spent, u.used AS customer_used
     FROM promotion_version v
     LEFT JOIN promotion p ON p.id = ANY(${ids}::text[])

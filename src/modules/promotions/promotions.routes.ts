@@ -65,11 +65,15 @@ export function promotionRoutes(app: FastifyInstance): void {
       tags,
       summary: 'What a sample cart would get from the active promotions and the given coupons',
       description: 'Every line explains which promotion took off how much; `notApplied` says why the others did not apply.',
-      body: z.object({ cart: cartSchema }),
+      body: z.object({
+        cart: cartSchema,
+        explain: z.boolean().default(true).describe('false leaves `notApplied` empty: the leaner answer a shopper-facing price needs'),
+      }),
       response: { 200: pricingResultSchema },
     },
   }, async (req) => {
     const { at, ...cart } = req.body.cart;
-    return priceWithPromotions(req.ctx, { ...cart, ...(at ? { at: new Date(at) } : {}) });
+    const result = await priceWithPromotions(req.ctx, { ...cart, ...(at ? { at: new Date(at) } : {}) });
+    return req.body.explain ? result : { ...result, notApplied: [] };
   });
 }
