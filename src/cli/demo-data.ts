@@ -112,3 +112,28 @@ export const PRODUCTS = LINES.map(([title, category, price, sizes, colors], i) =
   price,
   variants: colors.flatMap((color) => sizes.map((size) => ({ size, color }))),
 }));
+
+/** Bookable in-store services (appointments), at the stores that offer appointments. */
+export const APPOINTMENT_SERVICES = [
+  { kind: 'experience', name: 'Personal styling 一对一造型', durationMinutes: 60, capacity: 1, price: 29900, stores: ['SH-NJR', 'SH-XTD'] },
+  { kind: 'fitting', name: 'Tailored fitting 量体修改', durationMinutes: 30, capacity: 2, price: 0, stores: ['SH-NJR', 'SH-XTD'] },
+] as const;
+
+/** Regular shoppers: their orders come back to the same customer, who collects points as a member. */
+export const SHOPPERS = [
+  ['Li Wei', 'li.wei@example.com'], ['Wang Fang', 'wang.fang@example.com'], ['Zhang Min', 'zhang.min@example.com'],
+  ['Chen Jing', 'chen.jing@example.com'], ['Liu Yang', 'liu.yang@example.com'], ['Zhao Lei', 'zhao.lei@example.com'],
+  ['Huang Ting', 'huang.ting@example.com'], ['Zhou Xin', 'zhou.xin@example.com'], ['Wu Hao', 'wu.hao@example.com'],
+  ['Xu Jia', 'xu.jia@example.com'], ['Sun Yue', 'sun.yue@example.com'], ['Ma Lin', 'ma.lin@example.com'],
+  ['Zhu Qing', 'zhu.qing@example.com'], ['Hu Bo', 'hu.bo@example.com'], ['Guo Rui', 'guo.rui@example.com'],
+  ['He Nan', 'he.nan@example.com'],
+].map(([name, email]) => ({ name, email }));
+
+/** Where delivery orders go: real Shanghai addresses, one per shopper in turn. */
+export const ADDRESSES = [
+  { line1: '88 Century Avenue, Pudong', postalCode: '200120' },
+  { line1: '1 Xujiahui Road, Xuhui', postalCode: '200030' },
+  { line1: '500 Changyang Road, Yangpu', postalCode: '200082' },
+  { line1: '318 Fuzhou Road, Huangpu', postalCode: '200001' },
+  { line1: '1000 Hongqiao Road, Changning', postalCode: '200051' },
+].map((a) => ({ ...a, city: 'Shanghai', country: 'CN' }));

@@ -58,10 +58,10 @@ program
 program
   .command('seed')
   .description('load data into the database')
-  .option('--demo', 'the demo brand: stores, channels, products, stock')
+  .option('--demo', 'the demo brand: stores, channels, products, stock and four weeks of trade')
   .action(async (opts: { demo?: boolean }) => {
     if (!opts.demo) program.error('say what to seed: --demo');
-    const omni = await createOmniloop({ ...loadConfig(), worker: false });
+    const omni = await createOmniloop({ ...loadConfig({ LOG_LEVEL: 'warn', ...process.env }), worker: false });
     const { seedDemo } = await import('./seed-demo.js');
     const signIn = await seedDemo(omni, { progress: true });
     console.log(`Demo brand loaded. Sign in as ${signIn.email} with password ${signIn.password}`);

@@ -3,11 +3,13 @@ import type { Omniloop } from '../app.js';
 import { SYSTEM } from '../platform/auth.js';
 import { createApiKey, createStaff, listApiKeys, revokeApiKey } from '../modules/access/index.js';
 import { AppError } from '../platform/errors.js';
-import { CATEGORIES, CHANNELS, LOCATIONS, PRODUCTS, SERVICES } from './demo-data.js';
+import { APPOINTMENT_SERVICES, CATEGORIES, CHANNELS, LOCATIONS, PRODUCTS, SERVICES } from './demo-data.js';
+import { HISTORY_DAYS, seedTrade, type Shop } from './demo-trade.js';
+import { backdateOrders } from './demo-history.js';
 
 export const DEMO_OWNER = { email: 'owner@demo.omniloop.dev', password: 'omniloop-demo' };
 
-/** A deterministic pseudo-random sequence, so every demo database holds the same stock. */
+/** A deterministic pseudo-random sequence, so every demo database holds the same stock and trade. */
 function prng(seed: number) {
   return () => {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
@@ -16,8 +18,9 @@ function prng(seed: number) {
 }
 
 /**
- * Loads the demo brand through the public API (the same validation an integrator's import gets).
- * Does nothing when the database already holds it. Returns the sign-in to print.
+ * Loads the demo brand through the public API (the same validation an integrator's import gets),
+ * then four weeks of trade and today's, so every screen has something to show. Does nothing when
+ * the database already holds it. Returns the sign-in to print.
  */
 export async function seedDemo(omni: Omniloop, opts: { progress?: boolean } = {}): Promise<{ email: string; password: string }> {
   const db = omni.database.db;
@@ -61,8 +64,12 @@ export async function seedDemo(omni: Omniloop, opts: { progress?: boolean } = {}
 
     const allChannels = Object.values(channels).map((c) => c.id);
     const rand = prng(20261123);
-    const bar = opts.progress ? new cliProgress.SingleBar({ format: 'demo catalog |{bar}| {value}/{total} products' }, cliProgress.Presets.shades_classic) : null;
-    bar?.start(PRODUCTS.length + SERVICES.length, 0);
+    const bar = opts.progress ? new cliProgress.SingleBar({ format: 'demo brand |{bar}| {value}/{total} products, then days of trade' }, cliProgress.Presets.shades_classic) : null;
+    bar?.start(PRODUCTS.length + SERVICES.length + HISTORY_DAYS + 1, 0);
+    const goods: Shop['goods'] = [];
+    const services: Shop['services'] = [];
+    // Opening stock, counted at each location once the catalog exists: one count per location.
+    const opening = new Map<string, Array<{ variantId: string; counted: number }>>([warehouse, ...stores].map((l) => [l.id, []]));
     for (const [i, p] of PRODUCTS.entries()) {
       // A few Tmall prices differ on purpose, so the price-consistency report has something to show.
       const tmallMarkup = i % 12 === 0;
@@ -80,16 +87,18 @@ export async function seedDemo(omni: Omniloop, opts: { progress?: boolean } = {}
         channelIds: allChannels,
       });
       for (const v of product.variants) {
-        await call('POST', '/v1/stock/adjustments', { variantId: v.id, locationId: warehouse.id, delta: 40 + Math.floor(rand() * 80), reason: 'receipt' });
+        goods.push({ variantId: v.id, price: p.price });
+        opening.get(warehouse.id)!.push({ variantId: v.id, counted: 40 + Math.floor(rand() * 80) });
         for (const s of stores) {
           const units = Math.floor(rand() * 12);
-          if (units > 0) await call('POST', '/v1/stock/adjustments', { variantId: v.id, locationId: s.id, delta: units, reason: 'receipt' });
+          if (units > 0) opening.get(s.id)!.push({ variantId: v.id, counted: units });
         }
       }
       bar?.increment();
     }
+    for (const [locationId, lines] of opening) await call('POST', '/v1/stock/counts', { locationId, lines });
     for (const [title, price] of SERVICES) {
-      await call('POST', '/v1/products', {
+      const service = await call('POST', '/v1/products', {
         title,
         status: 'active',
         type: 'service',
@@ -97,8 +106,35 @@ export async function seedDemo(omni: Omniloop, opts: { progress?: boolean } = {}
         variants: [{ sku: `SVC-${title.split(':')[0].replace(/[^A-Za-z]/g, '').slice(0, 12).toUpperCase()}`, prices: [{ currency: 'CNY', amount: price }] }],
         channelIds: allChannels.filter((id) => id !== channels.tmall.id),
       });
+      // Bought online, it becomes a voucher good at any of the brand's stores.
+      await call('POST', '/v1/voucher-templates', {
+        name: title,
+        variantId: service.variants[0].id,
+        usesPerVoucher: 1,
+        validity: { days: 90 },
+        validAt: { scope: 'own_stores' },
+        faceValue: { amount: price, currency: 'CNY' },
+      });
+      services.push({ variantId: service.variants[0].id });
       bar?.increment();
     }
+    const appointmentServices = [];
+    for (const { stores: at, price, ...a } of APPOINTMENT_SERVICES) {
+      appointmentServices.push(await call('POST', '/v1/appointment-services', {
+        ...a,
+        price: price ? { amount: price, currency: 'CNY' } : null,
+        locations: at.map((code) => ({ locationId: locations[code].id })),
+      }));
+    }
+
+    // The past is placed now and moved back before any of its events is handled (see backdateOrders),
+    // so a running worker pauses until the story is written.
+    if (omni.config.worker) await omni.worker.stop();
+    const shop: Shop = { channels, stores, goods, services, appointmentServices };
+    const past = await seedTrade(call, shop, rand, () => bar?.increment());
+    await backdateOrders(db, past);
+    await omni.worker.drain();
+    if (omni.config.worker) omni.worker.start();
     bar?.stop();
     return DEMO_OWNER;
   } finally {
