@@ -1,8 +1,10 @@
+import { placeOnlineOrder, vouchersOf, type Call } from '../../src/cli/demo-activity.js';
+
 /**
- * A morning of trade on top of the demo brand, made through the API: till sales at every store,
- * web orders for pickup and delivery, and a bought voucher, so the screens have something to show.
+ * On top of the demo brand's own trade, what the browser tests act on and must know by heart: a web
+ * order waiting for pickup at the flagship, a voucher bought this morning, and the keys to reach them.
  */
-export type Call = (method: string, url: string, body?: unknown, token?: string) => Promise<any>;
+export type { Call };
 
 export interface Activity {
   publishableKey: string;
@@ -13,59 +15,31 @@ export interface Activity {
 }
 
 export async function addDemoActivity(call: Call, password = 'omniloop-demo'): Promise<Activity> {
-  const channels = (await call('GET', '/v1/channels')).data;
-  const web = channels.find((c: any) => c.code === 'web');
-  const locations = (await call('GET', '/v1/locations?kind=store')).data;
-  const store = (code: string) => locations.find((l: any) => l.code === code);
+  const web = (await call('GET', '/v1/channels')).data.find((c: any) => c.code === 'web');
+  const njr = (await call('GET', '/v1/locations?kind=store')).data.find((l: any) => l.code === 'SH-NJR');
   const key = await call('POST', '/v1/api-keys', { name: 'storefront', kind: 'publishable', scopes: ['catalog:read', 'inventory:read'] });
   const signIn = async (email: string) => (await call('POST', '/v1/auth/sessions', { email, password })).token as string;
 
-  // Till sales: two per store, of whatever the store has on its shelves.
-  for (const code of ['SH-NJR', 'SH-XTD', 'SH-JAS']) {
-    const clerk = await signIn(`clerk.${code.toLowerCase()}@demo.omniloop.dev`);
-    const shelf = (await call('GET', `/v1/stock?locationId=${store(code).id}`, undefined, clerk)).data.filter((s: any) => s.available >= 2);
-    for (let i = 0; i < 2; i++) {
-      const lines = shelf.slice(i * 2, i * 2 + 2).map((s: any) => ({ variantId: s.variantId, quantity: 1 }));
-      await call('POST', '/v1/pos/sales', { locationId: store(code).id, lines, payment: { provider: 'manual', method: i ? 'card' : 'cash', ...(i ? {} : { tendered: 200000 }) } }, clerk);
-    }
-  }
-
   const listing = (await call('GET', `/v1/channels/${web.id}/products?limit=100`, undefined, key.token)).data;
-  const physical = listing.filter((p: any) => p.type === 'physical');
-  const order = async (variantId: string, fulfillment: unknown, email: string) => {
-    const cart = await call('POST', '/v1/carts', { channelId: web.id }, key.token);
-    await call('POST', `/v1/carts/${cart.id}/lines`, { variantId, quantity: 1 }, key.token);
-    return call('POST', `/v1/carts/${cart.id}/checkout`, { fulfillment: [fulfillment], contact: { email }, payment: { provider: 'manual', method: 'qr' } }, key.token);
-  };
-  const njr = store('SH-NJR');
-  const njrShelf = new Set((await call('GET', `/v1/stock?locationId=${njr.id}`)).data.filter((s: any) => s.available > 0).map((s: any) => s.variantId));
-  const pickable = physical.flatMap((p: any) => p.variants).filter((v: any) => njrShelf.has(v.id));
-  const pickupOrder = await order(pickable[0].id, { type: 'pickup', locationId: njr.id }, 'li.wei@example.com');
-  await order(pickable[1].id, { type: 'pickup', locationId: njr.id }, 'wang.fang@example.com');
-  await order(physical[3].variants[0].id, { type: 'delivery', address: { name: 'Zhang Min', line1: '88 Century Avenue', city: 'Shanghai', postalCode: '200120', country: 'CN', phone: '+8613800000000' } }, 'zhang.min@example.com');
+  const shelf = new Set((await call('GET', `/v1/stock?locationId=${njr.id}`)).data.filter((s: any) => s.available >= 2).map((s: any) => s.variantId));
+  const pickable = listing.filter((p: any) => p.type === 'physical').flatMap((p: any) => p.variants).find((v: any) => shelf.has(v.id));
+  const pickupOrder = await placeOnlineOrder(call, {
+    channelId: web.id,
+    lines: [{ variantId: pickable.id, quantity: 1 }],
+    fulfillment: { type: 'pickup', locationId: njr.id },
+    contact: { email: 'li.wei@example.com' },
+  }, key.token);
 
-  // A service sold as a voucher, good at the brand's own stores.
+  // A service bought online: checkout issues its voucher, good at the brand's own stores.
   const service = listing.find((p: any) => p.type === 'service');
-  await call('POST', '/v1/voucher-templates', {
-    name: service.title,
-    variantId: service.variants[0].id,
-    usesPerVoucher: 1,
-    validity: { days: 90 },
-    validAt: { scope: 'own_stores' },
-    faceValue: { amount: service.variants[0].price.amount, currency: 'CNY' },
-  });
-  // Service lines need no fulfilment choice: checkout issues their vouchers.
-  const cart = await call('POST', '/v1/carts', { channelId: web.id }, key.token);
-  await call('POST', `/v1/carts/${cart.id}/lines`, { variantId: service.variants[0].id, quantity: 1 }, key.token);
-  const bought = await call('POST', `/v1/carts/${cart.id}/checkout`, { contact: { email: 'chen.jing@example.com' }, payment: { provider: 'manual', method: 'qr' } }, key.token);
-  const vouchers = (await call('GET', `/v1/vouchers?orderId=${bought.id}`)).data;
+  const bought = await placeOnlineOrder(call, { channelId: web.id, lines: [{ variantId: service.variants[0].id, quantity: 1 }], contact: { email: 'chen.jing@example.com' } }, key.token);
+  const [voucher] = await vouchersOf(call, bought.id);
 
-  const f = pickupOrder.fulfillments[0];
   return {
     publishableKey: key.token,
     webChannelId: web.id,
-    pickup: { orderId: pickupOrder.id, code: f.pickupCode, storeId: njr.id },
-    voucherCode: vouchers[0]?.code,
+    pickup: { orderId: pickupOrder.id, code: pickupOrder.fulfillments[0].pickupCode, storeId: njr.id },
+    voucherCode: voucher.code,
     clerkToken: await signIn('clerk.sh-njr@demo.omniloop.dev'),
   };
 }

@@ -4,17 +4,35 @@ import { codeIn, mailInbox, startSmtpInbox } from '../inboxes.js';
 import { ensureWebBuilt, hasChromium, launchBrowser, openPage, snap, startDemoServer, type DemoServer } from './browser.js';
 
 /**
- * The web app in a real browser against a real server with the demo brand: the operator's
- * dashboard, the clerk's one box, the till, and a shopper's pickup order handed over at the store.
+ * The web app in a real browser against a real server with the demo brand and its month of trade:
+ * the operator's dashboard, the clerk's one box, the till, a shopper's pickup order handed over at
+ * the store and the points it earned, and an appointment booked from the storefront.
  */
 describe.skipIf(!hasChromium)('web app', () => {
   let server: DemoServer;
   let browser: Browser;
   let inbox: Awaited<ReturnType<typeof startSmtpInbox>>;
   let clerk: Page;
+  let shopper: Page;
   const pageErrors: string[] = [];
 
   const field = (page: Page, id: string) => page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first();
+  const localDay = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+
+  /** What the dashboard should count, from the orders API: today's orders, the month's, pickups waiting. */
+  async function expectedDashboard() {
+    const orders: any[] = [];
+    for (let after = ''; ;) {
+      const page = (await server.t.call('GET', `/v1/orders?limit=100${after ? `&after=${after}` : ''}`)).body;
+      orders.push(...page.data);
+      if (!page.nextCursor) break;
+      after = page.nextCursor;
+    }
+    const sold = orders.filter((o) => o.status !== 'cancelled');
+    const today = sold.filter((o) => localDay(new Date(o.createdAt)) === localDay(new Date()));
+    const waiting = sold.flatMap((o) => o.fulfillments).filter((f: any) => f.type === 'pickup' && ['pending', 'held', 'ready'].includes(f.status));
+    return { today, month: sold.length, pickups: waiting.length };
+  }
 
   beforeAll(async () => {
     inbox = await mailInbox('Yijian <no-reply@shop.test>');
@@ -42,11 +60,15 @@ describe.skipIf(!hasChromium)('web app', () => {
     await field(page, 'password').fill('omniloop-demo');
     await page.getByTestId('sign-in').click();
     await page.getByTestId('dashboard').waitFor();
-    // Ten orders were placed this morning: six at the tills, four on the web.
-    await expect.poll(() => page.getByTestId('kpi-today-orders').textContent()).toContain('10');
-    await expect.poll(() => page.getByTestId('kpi-pickups').textContent()).toContain('2');
-    await page.locator('[data-testid="chart-daily"] canvas').waitFor();
-    await page.locator('[data-testid="chart-stores"] canvas').waitFor();
+    // The demo's month of trade and this morning's: every figure and chart has something in it.
+    const expected = await expectedDashboard();
+    expect(expected.today.length).toBeGreaterThan(10);
+    expect(new Set(expected.today.map((o) => o.channelId)).size).toBeGreaterThan(1);
+    expect(expected.month).toBeGreaterThan(expected.today.length);
+    await expect.poll(() => page.getByTestId('kpi-today-orders').textContent()).toMatch(new RegExp(`\\D${expected.today.length}$`));
+    await expect.poll(() => page.getByTestId('kpi-month-orders').textContent()).toMatch(new RegExp(`\\D${expected.month}$`));
+    await expect.poll(() => page.getByTestId('kpi-pickups').textContent()).toMatch(new RegExp(`\\D${expected.pickups}$`));
+    for (const chart of ['chart-daily', 'chart-today', 'chart-stores']) await page.locator(`[data-testid="${chart}"] canvas`).waitFor();
     await snap(page, '02-console-dashboard-en');
 
     await page.getByText('中文').click();
@@ -104,9 +126,10 @@ describe.skipIf(!hasChromium)('web app', () => {
     expect(after.onHand).toBe(shelf.onHand - 1);
   });
 
-  it('a shopper signs in with a code, orders for pickup, pays, and the clerk hands it over', async () => {
+  it('a shopper signs in with a code, orders for pickup, pays, the clerk hands it over, and the points show', async () => {
     const { activity } = server;
     const { page, errors } = await openPage(browser, { width: 375 });
+    shopper = page;
     onTestFailed(async () => { await snap(page, 'failed-shop'); await snap(clerk, 'failed-clerk'); });
     await page.goto(`${server.base}/shop?key=${activity.publishableKey}`);
     await page.getByTestId('product-tile').first().waitFor();
@@ -159,6 +182,7 @@ describe.skipIf(!hasChromium)('web app', () => {
     const code = (await page.getByTestId('pickup-code').textContent())!.trim();
     expect(code).toMatch(/^\d{6,8}$/);
     await snap(page, '12-shop-order-paid');
+    const orderId = new URL(page.url()).pathname.split('/').at(-1)!;
 
     await clerk.getByRole('tab', { name: 'Scan' }).click();
     await field(clerk, 'scan-input').fill(code);
@@ -168,11 +192,82 @@ describe.skipIf(!hasChromium)('web app', () => {
     await clerk.getByText('Handed over').waitFor();
     await snap(clerk, '13-clerk-hands-over-web-order');
 
+    // The worker handled order.paid: the points are earned, frozen until the return window closes.
+    const order = (await t.call('GET', `/v1/orders/${orderId}`)).body;
+    const points = Math.floor(order.grandTotal / 100);
+    expect(points).toBeGreaterThan(0);
+    await expect.poll(async () => (await t.call('GET', `/v1/members/${order.customerId}`)).body.frozen, { timeout: 10_000 }).toBe(points);
     await page.goto(`${server.base}/shop/me`);
+    await page.getByText(`${points} more once the return window closes`).waitFor();
+    expect(await page.getByTestId('points').textContent()).toBe('0 points');
+    await snap(page, '14-shop-member-points');
+
     await page.locator('.ant-radio-button-wrapper', { hasText: 'Orders' }).click();
     await page.getByText('fulfilled').first().waitFor();
-    await snap(page, '14-shop-member-orders');
+    await snap(page, '15-shop-member-orders');
     pageErrors.push(...errors);
     expect(pageErrors).toEqual([]);
+  });
+
+  it("a shopper books an appointment at the flagship, the clerk sees it if it is today's, and the shopper moves and cancels it", async () => {
+    const { t } = server;
+    const page = shopper;
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    onTestFailed(async () => { await snap(page, 'failed-shop-appointment'); await snap(clerk, 'failed-clerk'); });
+    const token = await page.evaluate(() => localStorage.getItem('omniloop.shop.token'));
+    const mine = async () => (await t.call('GET', '/v1/shopper/appointments', undefined, { token })).body.data;
+
+    /** Today's first free time, or the next day's that has one; returns it as the button shows it. */
+    const chooseFreeTime = async () => {
+      const days = page.getByTestId('appt-day');
+      const free = page.locator('[data-testid="appt-slot"]:not([disabled])');
+      for (let day = 0; day < 7; day++) {
+        await days.nth(day).click();
+        await expect.poll(() => days.nth(day).getAttribute('class')).toContain('ant-btn-primary');
+        await page.locator('[data-testid="appt-slot"], .ant-empty').first().waitFor();
+        if (await free.count()) break;
+      }
+      const time = (await free.first().textContent())!.trim();
+      await free.first().click();
+      return time;
+    };
+
+    await page.goto(`${server.base}/shop/me?section=Appointments`);
+    await page.getByTestId('book-appointment').click();
+    await page.getByTestId('appt-store').filter({ hasText: 'Nanjing Road flagship' }).click();
+    await page.getByTestId('appt-service').filter({ hasText: 'Personal styling' }).click();
+    const time = await chooseFreeTime();
+    await page.getByTestId('appt-summary').waitFor();
+    await snap(page, '16-shop-book-appointment');
+    await page.getByTestId('confirm-booking').click();
+    await page.getByTestId('my-appointment').first().waitFor();
+    const [booked] = await mine();
+    expect(booked.status).toBe('booked');
+    expect(await page.getByTestId('my-appointment').first().textContent()).toContain(time);
+    await snap(page, '17-shop-my-appointments');
+
+    // The clerk's list of today's appointments at the flagship has it, when the time is today there.
+    const storeToday = new Intl.DateTimeFormat('en-CA', { timeZone: booked.timezone }).format(new Date());
+    if (booked.start.slice(0, 10) === storeToday) {
+      const clerkTime = await clerk.evaluate(([iso, timeZone]) => new Intl.DateTimeFormat('en', { hour: '2-digit', minute: '2-digit', timeZone }).format(new Date(iso)), [booked.start, booked.timezone]);
+      await clerk.getByRole('tab', { name: 'Today' }).click();
+      await clerk.locator('.ant-list-item', { hasText: 'Personal styling' }).filter({ hasText: clerkTime }).first().waitFor();
+      await snap(clerk, '18-clerk-today-appointments');
+    }
+
+    await page.getByTestId('reschedule').click();
+    await chooseFreeTime();
+    await page.getByTestId('confirm-reschedule').click();
+    await expect.poll(async () => (await mine())[0].start).not.toBe(booked.start);
+    await page.getByTestId('reschedule').waitFor();
+    await snap(page, '19-shop-appointment-moved');
+
+    await page.getByTestId('cancel-appointment').click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: 'Cancel appointment' }).click();
+    await expect.poll(async () => (await mine())[0].status).toBe('cancelled');
+    await page.getByTestId('my-appointment').getByText('cancelled').waitFor();
+    await snap(page, '20-shop-appointment-cancelled');
+    expect(errors).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { lazy, Suspense } from 'react';
 import { Route, Routes, useLocation, useNavigate } from 'react-router';
 import { Button, Layout, Menu, Space, Spin, Tag, Typography } from 'antd';
 import {
-  ApiOutlined, AppstoreOutlined, CalendarOutlined, DashboardOutlined, DatabaseOutlined, GiftOutlined, ShopOutlined, ShoppingOutlined, TagsOutlined, TeamOutlined,
+  ApiOutlined, AppstoreOutlined, CalendarOutlined, DashboardOutlined, DatabaseOutlined, GiftOutlined, ShopOutlined, ShoppingOutlined, TagsOutlined, TeamOutlined, ThunderboltOutlined,
 } from '@ant-design/icons';
 import { consoleApi } from '../shared/api';
 import { useMe, useToken } from '../shared/session';
@@ -20,6 +20,7 @@ const Appointments = lazy(() => import('./Appointments'));
 const Integrations = lazy(() => import('./Integrations'));
 const Staff = lazy(() => import('./Staff'));
 const Marketing = lazy(() => import('./Marketing'));
+const Deals = lazy(() => import('./Deals'));
 
 export default function ConsoleApp() {
   const t = useT();
@@ -41,6 +42,7 @@ function ConsoleLayout() {
     { key: 'orders', icon: <ShoppingOutlined />, label: t('Orders') },
     { key: 'vouchers', icon: <GiftOutlined />, label: t('Vouchers & partners') },
     { key: 'marketing', icon: <TagsOutlined />, label: t('Marketing') },
+    { key: 'deals', icon: <ThunderboltOutlined />, label: t('Flash sales & group buys') },
     { key: 'appointments', icon: <CalendarOutlined />, label: t('Appointments') },
     { key: 'integrations', icon: <ApiOutlined />, label: t('Webhooks & API keys') },
     { key: 'staff', icon: <TeamOutlined />, label: t('Staff') },
@@ -74,6 +76,7 @@ function ConsoleLayout() {
               <Route path="orders" element={<Orders />} />
               <Route path="vouchers" element={<Vouchers />} />
               <Route path="marketing" element={<Marketing />} />
+              <Route path="deals" element={<Deals />} />
               <Route path="appointments" element={<Appointments />} />
               <Route path="integrations" element={<Integrations />} />
               <Route path="staff" element={<Staff />} />

@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
+import { useSearchParams } from 'react-router';
 import { ApiError } from '../shared/api';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { Button, Card, Empty, Form, Input, List, Radio, Space, Typography } from 'antd';
@@ -9,10 +10,13 @@ import { dateTime, money } from '../shared/format';
 import { StatusTag } from '../shared/status';
 import { useShop } from './shop-context';
 import { Qr } from './Qr';
+import { MyAppointments } from './Appointments';
 
-export function Account() {
+/** The member centre, or what `children` shows to a signed-in shopper; sign-in first otherwise. */
+export function Account({ children }: { children?: ReactNode }) {
   const shop = useShop();
-  return shop.shopperToken ? <MemberCentre /> : <SignIn />;
+  if (!shop.shopperToken) return <SignIn />;
+  return <>{children ?? <MemberCentre />}</>;
 }
 
 /** Email (or phone) and a one-time code; the account is made on first sign-in. */
@@ -56,7 +60,10 @@ const SECTIONS = ['Vouchers', 'Coupons', 'Pickups', 'Orders', 'Appointments'] as
 
 function MemberCentre() {
   const { t } = useI18n();
-  const [section, setSection] = useState<(typeof SECTIONS)[number]>('Vouchers');
+  // The section is in the address, so a finished booking can come back to the appointments.
+  const [params, setParams] = useSearchParams();
+  const section = SECTIONS.find((s) => s === params.get('section')) ?? 'Vouchers';
+  const setSection = (s: string) => setParams({ section: s }, { replace: true });
   const me = useQuery({ queryKey: ['shopper-me'], queryFn: () => shopperApi.get('/v1/shopper/me') });
   const signOut = async () => {
     await shopperApi.delete('/v1/shopper/auth/sessions/current').catch(() => {});
@@ -125,20 +132,6 @@ function MyOrders({ pickupsOnly }: { pickupsOnly?: boolean }) {
           )} />
         );
       }}
-    </QueryView>
-  );
-}
-
-function MyAppointments() {
-  const { t, lang } = useI18n();
-  const q = useQuery({ queryKey: ['my-appointments'], queryFn: () => shopperApi.get('/v1/shopper/appointments') });
-  return (
-    <QueryView q={q} isEmpty={(d: any) => d.data.length === 0} empty={<Empty description={t('No appointments')} />}>
-      {(d: any) => (
-        <List size="small" bordered style={{ background: '#fff' }} dataSource={d.data} renderItem={(a: any) => (
-          <List.Item><span>{dateTime(a.start, lang)}</span><StatusTag status={a.status} /></List.Item>
-        )} />
-      )}
     </QueryView>
   );
 }

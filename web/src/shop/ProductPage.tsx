@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, List, Radio, Space, Spin, Tag, Typography } from 'antd';
 import { EnvironmentOutlined } from '@ant-design/icons';
-import { useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { ApiError, shopperApi } from '../shared/api';
 import { ProblemAlert } from '../shared/ui';
 import { useI18n } from '../shared/i18n';
@@ -10,6 +10,7 @@ import { money } from '../shared/format';
 import { useShop } from './shop-context';
 import { Picture } from './Picture';
 import { currentPosition, type Where } from './geo';
+import { ProductOffers } from './ProductOffers';
 
 /** The product as the web channel lists it (the storefront list is the only shopper-facing read). */
 function useListedProduct(id: string) {
@@ -33,9 +34,11 @@ export function ProductPage() {
   const qc = useQueryClient();
   const { message } = App.useApp();
   const product = useListedProduct(id!);
-  const [variantId, setVariantId] = useState<string>();
+  const [params] = useSearchParams();
+  // A deal links to the item it is for.
+  const [variantId, setVariantId] = useState<string | undefined>(params.get('variant') ?? undefined);
   const [where, setWhere] = useState<Where | null>(null);
-  const variant = useMemo(() => product.data?.variants.find((v: any) => v.id === (variantId ?? product.data?.variants[0]?.id)), [product.data, variantId]);
+  const variant = useMemo(() => product.data?.variants.find((v: any) => v.id === variantId) ?? product.data?.variants[0], [product.data, variantId]);
   const nearby = useQuery({
     queryKey: ['nearby', variant?.id, where],
     enabled: Boolean(variant && where),
@@ -70,6 +73,7 @@ export function ProductPage() {
         <Radio.Group value={variant?.id} onChange={(e) => setVariantId(e.target.value)} optionType="button" style={{ display: 'flex', flexWrap: 'wrap', gap: 6 }}
           options={p.variants.map((v: any) => ({ value: v.id, label: Object.values(v.options ?? {}).join(' / ') || v.title || v.sku }))} />
       )}
+      {variant && <ProductOffers variant={variant} />}
       {p.type === 'service' && <Tag color="magenta" style={{ marginTop: 8 }}>{t('Sold as a voucher: redeem it at a store')}</Tag>}
       <ProblemAlert error={add.error} />
       <Space.Compact block style={{ marginTop: 16 }}>

@@ -1,5 +1,5 @@
 import { Badge, Result, Spin, Typography } from 'antd';
-import { HomeOutlined, ShoppingCartOutlined, UserOutlined } from '@ant-design/icons';
+import { HomeOutlined, ShoppingCartOutlined, ThunderboltOutlined, UserOutlined } from '@ant-design/icons';
 import { NavLink, Route, Routes } from 'react-router';
 import { useT } from '../shared/i18n';
 import { LangSwitch, ProblemAlert } from '../shared/ui';
@@ -9,6 +9,11 @@ import { ProductPage } from './ProductPage';
 import { CartPage } from './CartPage';
 import { OrderPage } from './OrderPage';
 import { Account } from './Account';
+import { BookAppointment } from './Appointments';
+import { FlashSaleStrip } from './FlashSales';
+import { GroupPage, OrderGroupShare } from './GroupBuy';
+import { MyGroupBuys } from './MyGroupBuys';
+import { DealsPage } from './DealsPage';
 import './shop.css';
 
 export default function ShopApp() {
@@ -48,16 +53,21 @@ function ShopShell() {
       </header>
       <main className="shop-main">
         <Routes>
-          <Route index element={<Browse />} />
+          <Route index element={<><FlashSaleStrip /><Browse /></>} />
+          <Route path="deals" element={<DealsPage />} />
+          <Route path="groups/:id" element={<GroupPage />} />
           <Route path="p/:id" element={<ProductPage />} />
           <Route path="cart" element={<CartPage />} />
-          <Route path="orders/:id" element={<OrderPage />} />
+          <Route path="orders/:id" element={<><OrderPage /><OrderGroupShare /></>} />
           <Route path="me" element={<Account />} />
+          <Route path="me/appointments/new" element={<Account><BookAppointment /></Account>} />
+          <Route path="me/group-buys" element={<Account><MyGroupBuys /></Account>} />
           <Route path="*" element={<Typography.Text>{t('This page does not exist.')}</Typography.Text>} />
         </Routes>
       </main>
       <nav className="shop-nav">
         <NavLink to="/shop" end><HomeOutlined /><span>{t('Shop')}</span></NavLink>
+        <NavLink to="/shop/deals" data-testid="nav-deals"><ThunderboltOutlined /><span>{t('Deals')}</span></NavLink>
         <NavLink to="/shop/cart" data-testid="nav-cart"><Badge count={count} size="small" offset={[6, 0]}><ShoppingCartOutlined /></Badge><span>{t('Cart')}</span></NavLink>
         <NavLink to="/shop/me"><UserOutlined /><span>{t('Me')}</span></NavLink>
       </nav>
