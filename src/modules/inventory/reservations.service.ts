@@ -10,6 +10,7 @@ import { byLockOrder, capGuard, changeLevel, levelKey, stockChangedEvent } from 
 import { bundleComponents } from './bundles.service.js';
 import { expandBundles } from './availability.js';
 import { reservationFailure } from './reservation-failure.js';
+import { reserveCoalesced } from './reservation-batch.js';
 
 const q = (db: Executor) => tables<InventoryTables>(db);
 
@@ -65,7 +66,9 @@ export async function reserveStock(ctx: Ctx, input: ReserveInput): Promise<Reser
   validate(input);
   const expires = input.expiresInSeconds === undefined ? DEFAULT_HOLD_SECONDS : input.expiresInSeconds;
   if (input.lines.length === 1) {
-    const made = await reserveSingle(ctx.db, input.lines[0], expires, input);
+    const made = ctx.db.isTransaction
+      ? await reserveSingle(ctx.db, input.lines[0], expires, input)
+      : await reserveCoalesced(ctx.db as AnyDb, input.lines[0], expires, input, reserveSingle);
     if (made) return made;
     const components = await bundleComponents(ctx.db, [input.lines[0].variantId]);
     if (!components.size) throw await reservationFailure(ctx, input.lines[0], 0, input.channelId ?? null);

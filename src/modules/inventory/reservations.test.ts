@@ -28,6 +28,22 @@ describe('reservations', () => {
     await expectLevelsMatchLedger(t);
   });
 
+  it('concurrent reservations of 1 to 3 units never take more than there is, and each granted one holds exactly its units', async () => {
+    const [v] = await variants(t);
+    await receive(t, v, store, 100);
+    const asked = Array.from({ length: 120 }, (_, i) => 1 + (i % 3));
+    const results = await Promise.all(asked.map((quantity) => t.call('POST', '/v1/reservations', { lines: [{ variantId: v, locationId: store, quantity }], reference: { type: 'order', id: `ord_${quantity}` } })));
+    const granted = results.flatMap((r, i) => (r.status === 201 ? [{ body: r.body, quantity: asked[i] }] : []));
+    expect(granted.every((g) => g.body.lines[0].quantity === g.quantity && g.body.reference.id === `ord_${g.quantity}`)).toBe(true);
+    const taken = granted.reduce((s, g) => s + g.quantity, 0);
+    expect(taken).toBeLessThanOrEqual(100);
+    expect(taken).toBeGreaterThan(97); // refusals come only when fewer than 3 units are left
+    expect(new Set(granted.map((g) => g.body.id)).size).toBe(granted.length);
+    expect(await level(t, v, store)).toMatchObject({ onHand: 100, reserved: taken });
+    for (const g of granted.slice(0, 5)) expect((await t.call('GET', `/v1/reservations/${g.body.id}`)).body.lines[0].quantity).toBe(g.quantity);
+    await expectLevelsMatchLedger(t);
+  });
+
   it('confirming sells the units (on hand drops, a sale in the ledger); releasing gives them back', async () => {
     const [v] = await variants(t);
     await receive(t, v, store, 10);
