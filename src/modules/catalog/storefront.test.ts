@@ -110,4 +110,15 @@ describe('catalog: storefront listing', () => {
     const closed = await t.call('GET', `/v1/channels/${app}/products`);
     expect([closed.status, closed.body.code]).toEqual([409, 'channel_inactive']);
   });
+
+  it('shows a change the moment it commits, whichever server or statement made it', async () => {
+    const first = async () => (await t.call('GET', `/v1/channels/${web}/products?limit=1`)).body.data[0];
+    const before = await first();
+    expect(before.title).toBe('Tea 00');
+    await t.call('PATCH', `/v1/products/${before.id}`, { title: 'Tea 00 (new harvest)' });
+    expect((await first()).title).toBe('Tea 00 (new harvest)');
+    // A write that bypasses this server (another replica, a bulk import) is seen as well.
+    await t.omni.database.db.updateTable('variant_price' as never).set({ amount: 1234 } as never).where('variant_id' as never, '=', before.variants[0].id as never).execute();
+    expect((await first()).variants[0].price.amount).toBe(1234);
+  });
 });
