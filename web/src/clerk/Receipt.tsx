@@ -15,12 +15,18 @@ export function Receipt({ order, store }: { order: any; store: Location }) {
       <hr />
       {order.lines.map((l: any) => (
         <div key={l.id}>
-          <div>{l.title}</div>
-          <div className="row"><span>{l.quantity} × {m(l.unitPrice)}</span><span>{m(l.total)}</span></div>
-          {l.discount > 0 && <div className="row"><span>{t('Discount')}</span><span>−{m(l.discount)}</span></div>}
+          <div>{l.title}{l.priceSource === 'gift' && ` (${t('Gift')})`}</div>
+          <div className="row"><span>{l.quantity} × {m(l.unitPrice)}</span><span>{m(l.subtotal)}</span></div>
+          {l.adjustments.map((a: any, i: number) => (
+            <div key={i} className="row" data-testid="receipt-discount"><span style={{ paddingLeft: 12 }}>{a.code === 'points' ? t('Points') : a.description}</span><span>−{m(a.amount)}</span></div>
+          ))}
         </div>
       ))}
       <hr />
+      {order.discountTotal > 0 && <div className="row"><span>{t('Subtotal')}</span><span>{m(order.subtotal)}</span></div>}
+      {order.discountTotal > 0 && <div className="row"><span>{t('You saved')}</span><span data-testid="receipt-saved">−{m(order.discountTotal)}</span></div>}
+      {order.couponCodes.length > 0 && <div className="row" data-testid="receipt-coupons"><span>{t('Coupons')}</span><span>{order.couponCodes.join(', ')}</span></div>}
+      {order.pointsSpent > 0 && <div className="row" data-testid="receipt-points"><span>{t('Points used')}</span><span>{order.pointsSpent}</span></div>}
       <div className="row"><strong>{t('Total')}</strong><strong>{m(order.grandTotal)}</strong></div>
       <div className="row"><span>{t('Paid by')} {t(order.paymentMethod ?? '')}</span><span>{m(order.paidAmount)}</span></div>
       {order.tendered !== null && <div className="row"><span>{t('Cash received')}</span><span>{m(order.tendered)}</span></div>}

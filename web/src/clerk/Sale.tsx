@@ -9,6 +9,7 @@ import { money, toMinor } from '../shared/format';
 import { useChannels, useProducts, type Location } from '../shared/lookups';
 import type { SaleStart } from './ClerkApp';
 import { Receipt } from './Receipt';
+import { SaleDiscounts } from './SaleDiscounts';
 
 interface Line { key: string; variantId?: string; code?: string; title: string; sku: string; unit: number | null; quantity: number }
 
@@ -20,6 +21,8 @@ export function Sale({ store, customer, onClearCustomer }: { store: Location; cu
   const [scan, setScan] = useState('');
   const [method, setMethod] = useState<'cash' | 'card' | 'qr'>('cash');
   const [tendered, setTendered] = useState<number | null>(null);
+  const [codes, setCodes] = useState<string[]>([]);
+  const [points, setPoints] = useState<number | null>(null);
   const currency = pos?.currency ?? 'CNY';
 
   // Shelf price for display: the POS channel's own price if it has one, else the default.
@@ -52,12 +55,14 @@ export function Sale({ store, customer, onClearCustomer }: { store: Location; cu
       clerkApi.post('/v1/pos/sales', {
         locationId: store.id,
         ...(pos ? { channelId: pos.id } : {}),
-        ...(customer ? { customerId: customer.customerId } : {}),
+        ...(customer ? { customerId: customer.customerId, ...(points ? { points } : {}) } : {}),
+        ...(codes.length ? { couponCodes: codes } : {}),
         lines: lines.map((l) => ({ ...(l.variantId ? { variantId: l.variantId } : { code: l.code }), quantity: l.quantity })),
         payment: { provider: 'manual', method, ...(method === 'cash' && tendered ? { tendered: toMinor(tendered, currency) } : {}) },
       }, { idempotent: true }),
   });
-  const startOver = () => { setLines([]); setTendered(null); sale.reset(); onClearCustomer(); };
+  const startOver = () => { setLines([]); setTendered(null); setCodes([]); setPoints(null); sale.reset(); onClearCustomer(); };
+  const discounted = codes.length > 0 || Boolean(customer && points);
 
   if (sale.data) {
     return (
@@ -100,11 +105,13 @@ export function Sale({ store, customer, onClearCustomer }: { store: Location; cu
           </List.Item>
         )}
       />
+      <SaleDiscounts customerId={customer?.customerId ?? null} codes={codes} onCodes={(c) => { setCodes(c); sale.reset(); }} points={points} onPoints={(n) => { setPoints(n); sale.reset(); }} error={sale.error} />
       <Divider style={{ margin: '8px 0' }} />
       <div style={{ display: 'flex', justifyContent: 'space-between', fontSize: 18 }}>
-        <span>{t('Total')}</span>
+        <span>{discounted ? t('Before coupons and points') : t('Total')}</span>
         <strong data-testid="sale-total">{money(total, currency, lang)}</strong>
       </div>
+      <Typography.Paragraph type="secondary" style={{ fontSize: 12, margin: 0 }}>{t('Promotions, coupons and points are taken off when the sale is placed; the receipt lists each.')}</Typography.Paragraph>
       <Segmented block style={{ marginTop: 12 }} value={method} onChange={(v) => setMethod(v as any)}
         options={[{ value: 'cash', label: t('cash') }, { value: 'card', label: t('card') }, { value: 'qr', label: t('qr') }]} />
       {method === 'cash' && (
@@ -112,7 +119,7 @@ export function Sale({ store, customer, onClearCustomer }: { store: Location; cu
       )}
       <ProblemAlert error={sale.error} />
       <Button type="primary" size="large" block style={{ marginTop: 12 }} disabled={!lines.length} loading={sale.isPending} onClick={() => sale.mutate()} data-testid="complete-sale">
-        {t('Take payment')} {money(total, currency, lang)}
+        {discounted ? t('Take payment') : `${t('Take payment')} ${money(total, currency, lang)}`}
       </Button>
       <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginTop: 8 }}>{t('Payment is taken at the counter (cash, card terminal or QR); the till records it.')}</Typography.Paragraph>
     </div>

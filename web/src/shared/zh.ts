@@ -186,4 +186,18 @@ export const ZH: Record<string, string> = {
   group_buy_not_running: '拼团未在进行', group_buy_closed: '这个团已结束', group_buy_full: '这个团已满员', group_buy_requires_sign_in: '请登录后开团或参团',
   group_buy_already_joined: '你已在这个团里', group_buy_limit_reached: '超出每人限购', offer_not_for_variant: '活动不适用于该商品', offer_not_for_channel: '活动不适用于该渠道',
   order_waiting: '订单等待成团',
+  // discounts
+  'Coupons and points': '优惠券与积分', 'Coupon code': '优惠码', 'Enter a code': '输入优惠码', Apply: '使用', 'Or pick one from my coupons ({n})': '或从我的优惠券中选择（{n} 张）',
+  'No coupon is applied until this is fixed.': '处理好之前，优惠券均不生效。', 'Sign in as a member to pay with points.': '登录会员后可用积分抵扣。',
+  'Join the membership to earn and use points.': '加入会员即可赚取和使用积分。', 'You have {n} points': '你有 {n} 积分', 'Points to use': '使用积分数',
+  Use: '使用', 'Use all I can': '尽量多用', '{n} points take off {amount}': '{n} 积分抵扣 {amount}',
+  'at most {n} of the {m} offered can pay for this order': '本单最多可用 {n} 积分（你填了 {m}）', Remove: '移除', 'Line total': '小计（优惠后）',
+  'This line is at its usual price meanwhile.': '该商品暂按原价计算。', 'Scan or type a coupon code': '扫描或输入优惠码', 'Add coupon': '添加优惠券',
+  'Loading points…': '正在读取积分…', 'Not a member: no points to use.': '非会员：没有可用积分。', 'Points balance: {n}': '积分余额：{n}', 'Use all': '全部使用',
+  'At most the share of a sale points may pay is taken; the receipt shows how many.': '积分最多抵扣订单的规定比例，实际使用数见小票。',
+  'Before coupons and points': '优惠券和积分抵扣前', 'Promotions, coupons and points are taken off when the sale is placed; the receipt lists each.': '促销、优惠券和积分在结账时扣减，小票会逐项列出。',
+  'You saved': '共优惠', 'Points used': '使用积分', coupon_expired: '优惠券已过期', coupon_inactive: '优惠券已停用', coupon_limit_reached: '优惠券已达使用上限',
+  coupon_not_for_channel: '优惠券不适用于该渠道', coupon_not_found: '优惠码不存在', coupon_not_yet_valid: '优惠券尚未生效', coupon_not_yours: '这不是你的优惠券',
+  coupon_out_of_stock: '优惠券已领完', coupon_requires_customer: '请登录后使用该优惠券', coupon_used_up: '优惠券已用完', coupons_do_not_stack: '这些优惠券不能同时使用',
+  insufficient_tender: '收款金额不足',
 };

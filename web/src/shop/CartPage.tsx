@@ -9,6 +9,8 @@ import { useI18n } from '../shared/i18n';
 import { money } from '../shared/format';
 import { useCart, useShop } from './shop-context';
 import { currentPosition } from './geo';
+import { CartDiscounts } from './CartDiscounts';
+import { CartTotals, LineDetails } from './CartSummary';
 
 type Way = 'delivery' | 'pickup';
 
@@ -41,6 +43,20 @@ export function CartPage() {
         : shopperApi.delete(`/v1/carts/${shop.cart!.id}/lines/${lineId}`, { token }),
     onSuccess: (c) => qc.setQueryData(['cart', c.id], c),
   });
+  // The cart follows the chosen way, so its shipping and total are what the order will charge.
+  const follow = useMutation({
+    mutationFn: (choice: { type: Way; locationId?: string }) => shopperApi.put(`/v1/carts/${shop.cart!.id}/fulfillment`, choice, { token }),
+    onSuccess: (c) => qc.setQueryData(['cart', c.id], c),
+  });
+  const chooseWay = (w: Way) => {
+    setWay(w);
+    if (w === 'delivery') follow.mutate({ type: 'delivery' });
+    else if (storeId) follow.mutate({ type: 'pickup', locationId: storeId });
+  };
+  const chooseStore = (id: string) => {
+    setStoreId(id);
+    follow.mutate({ type: 'pickup', locationId: id });
+  };
   const checkout = useMutation({
     mutationFn: (v: any) => {
       const fulfillment = goods.length === 0 ? undefined
@@ -72,28 +88,25 @@ export function CartPage() {
     <>
       <Typography.Title level={4}>{t('Cart')}</Typography.Title>
       <List size="small" style={{ background: '#fff' }} bordered dataSource={c.lines} data-testid="cart-lines" renderItem={(l: any) => (
-        <List.Item actions={[
+        // Gift lines come and go with the promotion that adds them: nothing to change on them.
+        <List.Item actions={l.giftOf ? [] : [
           <InputNumber key="q" size="small" min={1} value={l.quantity} style={{ width: 56 }} onChange={(q) => q && edit.mutate({ lineId: l.id, quantity: q })} />,
           <Button key="d" size="small" type="text" icon={<DeleteOutlined />} onClick={() => edit.mutate({ lineId: l.id, quantity: 0 })} />,
         ]}>
-          <List.Item.Meta title={l.productTitle} description={<>{l.title || l.sku} · {m(l.unitPrice)}{l.discount > 0 && <> · {t('saved {amount}', { amount: m(l.discount) })}</>}</>} />
+          <List.Item.Meta title={<>{l.productTitle}{l.giftOf && <> × {l.quantity}</>}</>} description={<LineDetails line={l} currency={c.currency} />} />
         </List.Item>
       )} />
-      <ProblemAlert error={edit.error} />
-      <Card size="small" style={{ marginTop: 12 }}>
-        <div className="row-between"><span>{t('Subtotal')}</span><span>{m(c.subtotal)}</span></div>
-        {c.discountTotal > 0 && <div className="row-between"><span>{t('Discounts')}</span><span>−{m(c.discountTotal)}</span></div>}
-        {c.shippingTotal > 0 && <div className="row-between"><span>{t('Shipping')}</span><span>{m(c.shippingTotal)}</span></div>}
-        <div className="row-between" style={{ fontWeight: 700, fontSize: 16 }}><span>{t('Total')}</span><span data-testid="cart-total">{m(c.grandTotal)}</span></div>
-      </Card>
+      <ProblemAlert error={edit.error ?? follow.error} />
+      <CartDiscounts cart={c} />
+      <CartTotals cart={c} />
       <Form form={form} layout="vertical" style={{ marginTop: 12 }} onFinish={checkout.mutate} initialValues={{ email: me.data?.email ?? '' }} key={me.data?.id ?? 'guest'} onValuesChange={clearErrorsOnChange(form)}>
         {needsFulfilment && (
           <Card size="small" title={t('How do you want it?')}>
-            <Radio.Group value={way} onChange={(e) => setWay(e.target.value)} style={{ marginBottom: 12 }} optionType="button" buttonStyle="solid"
+            <Radio.Group value={way} onChange={(e) => chooseWay(e.target.value)} style={{ marginBottom: 12 }} optionType="button" buttonStyle="solid"
               options={[{ value: 'pickup', label: t('Pick up in store') }, { value: 'delivery', label: t('Delivery') }]} />
             {way === 'pickup' ? (
               <Form.Item label={t('Store')} required>
-                <Select value={storeId} onChange={setStoreId} loading={stores.isPending} placeholder={t('Choose a store')} data-testid="pickup-store"
+                <Select value={storeId} onChange={chooseStore} loading={stores.isPending} placeholder={t('Choose a store')} data-testid="pickup-store"
                   notFoundContent={t('No store near you has all of this now: choose delivery.')}
                   options={(stores.data ?? []).map((s) => ({ value: s.id, label: `${s.name} · ${(s.distanceM / 1000).toFixed(1)} km${s.openNow ? '' : ` · ${t('closed now')}`}` }))} />
               </Form.Item>
@@ -114,7 +127,7 @@ export function CartPage() {
           <Form.Item name="phone" label={t('Phone')}><Input autoComplete="tel" /></Form.Item>
         </Card>
         <ProblemAlert error={checkout.error} />
-        <Button type="primary" size="large" block htmlType="submit" style={{ marginTop: 12 }} loading={checkout.isPending} disabled={needsFulfilment && way === 'pickup' && !storeId} data-testid="checkout">
+        <Button type="primary" size="large" block htmlType="submit" style={{ marginTop: 12 }} loading={checkout.isPending} disabled={(needsFulfilment && way === 'pickup' && !storeId) || follow.isPending} data-testid="checkout">
           {t('Pay {amount}', { amount: m(c.grandTotal) })}
         </Button>
         <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginTop: 6 }}>{t('Payments here go through the test payment provider: no money moves.')}</Typography.Paragraph>
