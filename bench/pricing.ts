@@ -7,7 +7,8 @@
  *     promotions per line), then the operator's explained preview (also why the rest did not apply).
  *
  *   npm run bench -- pricing            (BENCH_DATABASE_URL or DATABASE_URL picks the server;
- *                                        BENCH_PART=in-process or http runs one part)
+ *                                        BENCH_PART=in-process or http runs one part;
+ *                                        BENCH_REPLICAS server processes share the load)
  */
 import os from 'node:os';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -22,6 +23,7 @@ const COUPONS = 5;
 const RUNS = 20_000;
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 1);
 /** Carts and most offers draw on the first HOT variants (the best sellers). */
 const HOT = 1000;
 /** How often each kind of automatic offer occurs among the 1,000 (out of 100). */
@@ -201,8 +203,9 @@ function inProcess() {
 async function overHttp() {
   const db = await freshDatabase('pricing');
   const token = await prepare(db.url);
-  const servers = await startServers(db.url, 1, 4360, { OMNILOOP_DB_POOL: '20' });
-  const send = client(servers.urls[0], token);
+  const servers = await startServers(db.url, REPLICAS, 4360, { OMNILOOP_DB_POOL: String(Math.ceil(20 / REPLICAS)) });
+  const sends = servers.urls.map((u) => client(u, token));
+  const send = (req: Parameters<(typeof sends)[number]>[0]) => sends[Math.floor(Math.random() * sends.length)](req);
   try {
     const channels: Array<{ id: string }> = [];
     for (const kind of ['web', 'app', 'mini_program', 'pos', 'marketplace']) channels.push(await createChannel(send, `pr-${kind}`, kind));
@@ -265,7 +268,7 @@ async function overHttp() {
         },
         maxSeconds: SECONDS,
       });
-      console.log(`\nB. POST /v1/promotions/preview (explain: ${explain}) over HTTP on PostgreSQL: ${PROMOTIONS} promotions, ${CLIENTS} clients, 1 server process`);
+      console.log(`\nB. POST /v1/promotions/preview (explain: ${explain}) over HTTP on PostgreSQL: ${PROMOTIONS} promotions, ${CLIENTS} clients, ${REPLICAS} server process${REPLICAS > 1 ? 'es' : ''}`);
       console.log(`  per cart: ${(applied / r.requests).toFixed(1)} promotions applied${explain ? `, ${(considered / r.requests).toFixed(1)} considered` : ''}`);
       console.log(`  requests/s ${r.requestsPerSecond}  (${r.ok} ok of ${r.requests} in ${r.seconds}s, statuses ${JSON.stringify(r.statuses)})`);
       console.log(`  latency ms p50 ${r.p50}  p90 ${r.p90}  p99 ${r.p99}  max ${r.max}`);

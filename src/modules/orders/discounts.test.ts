@@ -81,7 +81,13 @@ describe('discounts in carts, checkout and POS', () => {
     expect(order.grandTotal).toBe(9900 - 2790);
     expect(await promotionUsed(unlocked.id)).toBe(1);
 
-    // The same code at the till, for the same member: 19.99 − 20.00 floors at 0, so the coupon has nothing left to take.
+    // The same code at the till, for the same member; the clerk sees what to charge before taking payment.
+    const till = { locationId: shop.storeA, customerId: shopper, couponCodes: ['TENOFF'], lines: [{ variantId: shop.tee, quantity: 2 }] };
+    const quote = await ok(t.call('POST', '/v1/pos/quotes', till, { token: shop.clerkA }), 200);
+    expect(quote.grandTotal).toBe(19_800 - 2000 - 1780);
+    expect(quote.lines[0].adjustments.map((a: any) => a.code)).toEqual([auto.id, unlocked.id]);
+    const wrongStore = await t.call('POST', '/v1/pos/quotes', { ...till, locationId: shop.storeB }, { token: shop.clerkA });
+    expect(wrongStore.body.code).toBe('store_out_of_scope');
     const sale = await ok(t.call('POST', '/v1/pos/sales', { locationId: shop.storeA, customerId: shopper, couponCodes: ['TENOFF'], lines: [{ variantId: shop.tee, quantity: 2 }], payment: { provider: 'manual', method: 'card' } }, { token: shop.clerkA }));
     expect(sale.couponCodes).toEqual(['TENOFF']);
     expect(sale.grandTotal).toBe(19_800 - 2000 - 1780);

@@ -6,11 +6,11 @@ import { requireShopper } from '../customers/index.js';
 import { getOrder, listOrders, listShopperOrders } from './orders.service.js';
 import { cancelOrder } from './cancel.service.js';
 import { handOverPickup, markDelivered, markReadyForPickup, markShipped } from './fulfilment.service.js';
-import { createPosSale } from './pos.service.js';
+import { createPosSale, quotePosSale } from './pos.service.js';
 import { receiveReturn, refundAmount } from './returns.service.js';
 import { ORDER_STATUSES } from './order-state.js';
 import { amountSchema } from '../../platform/money.js';
-import { orderPageSchema, orderSchema, pageQuery, posSaleBody, returnBody } from './orders.schemas.js';
+import { orderPageSchema, orderSchema, pageQuery, posQuoteBody, posQuoteSchema, posSaleBody, returnBody } from './orders.schemas.js';
 
 export function orderRoutes(app: FastifyInstance): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -115,6 +115,17 @@ export function orderRoutes(app: FastifyInstance): void {
     config: write,
     schema: { tags: ['Fulfilment'], summary: 'A shipped parcel arrived', params, response: { 200: orderSchema } },
   }, async (req) => markDelivered(req.ctx, req.params.id));
+
+  r.post('/v1/pos/quotes', {
+    config: write,
+    schema: {
+      tags: ['POS'],
+      summary: 'Price a till sale before taking payment: promotions, the member\'s coupons and points, what to charge',
+      description: 'The same pricing the sale will use; a refused coupon or too many points is the same problem the sale would give. Nothing is written.',
+      body: posQuoteBody,
+      response: { 200: posQuoteSchema },
+    },
+  }, async (req) => quotePosSale(req.ctx, req.body));
 
   r.post('/v1/pos/sales', {
     config: write,

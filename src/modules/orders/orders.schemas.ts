@@ -171,6 +171,36 @@ export const posSaleBody = z.object({
   }),
 });
 
+export const posQuoteBody = posSaleBody.omit({ payment: true });
+
+export const posQuoteSchema = z.object({
+  currency: z.string(),
+  lines: z.array(z.object({
+    id: z.string(),
+    variantId: z.string(),
+    sku: z.string(),
+    title: z.string(),
+    quantity: z.number().int(),
+    fulfillmentType: z.string(),
+    unitPrice: amount,
+    priceSource: z.string(),
+    subtotal: amount,
+    adjustments: z.array(adjustmentSchema).describe('what each promotion (code: its id) or points (code: points) took off this line'),
+    discount: amount,
+    total: amount,
+    taxIncluded: amount,
+    giftOf: z.string().nullable().describe('a gift line: the promotion that adds it'),
+  })),
+  subtotal: amount,
+  discountTotal: amount,
+  shippingTotal: amount,
+  shippingAdjustments: z.array(adjustmentSchema),
+  taxIncluded: amount,
+  grandTotal: amount.describe('what to charge'),
+  couponCodes: z.array(z.string()),
+  points: z.object({ requested: z.number().int(), used: z.number().int(), amount }).nullable(),
+});
+
 export const returnBody = z.object({
   locationId: id.describe('the store receiving the goods (any store, whatever channel sold them)'),
   lines: z.array(z.object({ orderLineId: id, quantity: z.number().int().min(1) })).min(1),

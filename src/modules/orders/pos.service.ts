@@ -3,15 +3,23 @@ import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { requireStore } from '../../platform/auth.js';
 import type { Ctx } from '../../platform/context.js';
-import { findVariantByCode, getChannel, getVariants, listChannels, priceVariants } from '../catalog/index.js';
+import { findVariantByCode, getChannel, getVariants, listChannels, priceVariants, type Channel, type Variant } from '../catalog/index.js';
 import { getCustomer } from '../customers/index.js';
 import { confirmReservation, reserveStock } from '../inventory/index.js';
-import { priceCart } from './pricing.js';
-import { discountsFor, takeDiscounts } from './discounts.js';
+import { priceCart, type CartTotals, type PricedLine, type PricingLine } from './pricing.js';
+import { discountsFor, takeDiscounts, type Discounts } from './discounts.js';
 import { writeOrder, type PlannedFulfillment } from './order-writer.js';
 import { readOrder, type OrderView } from './order-store.js';
 import { pay, plannedPaymentId } from './checkout.service.js';
 import { orderSettings } from './orders.settings.js';
+
+export type PosQuoteInput = Omit<PosSaleInput, 'payment'>;
+
+export interface PosQuote extends Omit<CartTotals, 'lines'> {
+  lines: Array<PricedLine & { sku: string; title: string; giftOf: string | null }>;
+  couponCodes: string[];
+  points: Discounts['points'];
+}
 
 export interface PosSaleInput {
   locationId: string;
@@ -35,6 +43,73 @@ async function posChannel(ctx: Ctx, channelId?: string) {
   return ch;
 }
 
+/** A till sale priced: its lines (gifts included), what promotions, coupons and points took off, the totals. */
+interface PricedSale {
+  channel: Channel;
+  variants: Map<string, Variant>;
+  lines: Array<PricingLine & { fulfillmentType: 'pos' | 'voucher' }>;
+  discounts: Discounts;
+  totals: CartTotals;
+}
+
+async function pricePosSale(c: Ctx, input: PosQuoteInput): Promise<PricedSale> {
+  const channel = await posChannel(c, input.channelId);
+  if (input.customerId) {
+    await getCustomer(c, input.customerId).catch(() => {
+      throw new AppError('not_found', `customer ${input.customerId} does not exist`, { field: 'customerId' });
+    });
+  }
+  const quantities = new Map<string, number>();
+  for (const [i, l] of input.lines.entries()) {
+    let id = l.variantId;
+    if (!id) {
+      if (!l.code) throw new AppError('validation_failed', 'give a code (SKU or barcode) or a variantId', { field: `lines.${i}.code` });
+      const v = await findVariantByCode(c, l.code);
+      if (!v) throw new AppError('not_found', `no variant has the SKU or barcode ${l.code}`, { field: `lines.${i}.code` });
+      id = v.id;
+    }
+    quantities.set(id, (quantities.get(id) ?? 0) + l.quantity);
+  }
+  const ids = [...quantities.keys()];
+  const variants = new Map((await getVariants(c, ids)).map((v) => [v.id, v]));
+  const unknown = ids.find((id) => !variants.has(id));
+  if (unknown) throw new AppError('not_found', `variant ${unknown} does not exist`, { field: 'lines.variantId', id: unknown });
+  const prices = await priceVariants(c, { channelId: channel.id, variantIds: ids });
+  const discounts = await discountsFor(c, {
+    channel,
+    locationId: input.locationId,
+    customerId: input.customerId ?? null,
+    currency: channel.currency,
+    lines: ids.map((id) => ({ id, variant: variants.get(id)!, quantity: quantities.get(id)!, unitPrice: prices.get(id)!.amount, offer: false })),
+    shipping: 0,
+  }, { couponCodes: input.couponCodes ?? [], points: input.points ?? 0 }, true);
+  // Gifts are handed over at the till with the goods.
+  for (const v of await getVariants(c, discounts.gifts.map((g) => g.variantId).filter((id) => !variants.has(id)))) variants.set(v.id, v);
+  const kind = (id: string) => (variants.get(id)!.productType === 'service' ? ('voucher' as const) : ('pos' as const));
+  const lines = [
+    ...ids.map((id) => ({ id, variantId: id, quantity: quantities.get(id)!, fulfillmentType: kind(id) })),
+    ...discounts.gifts.filter((g) => variants.has(g.variantId)).map((g) => ({ id: g.id, variantId: g.variantId, quantity: g.quantity, fulfillmentType: kind(g.variantId), price: { amount: 0, currency: channel.currency, source: 'gift' } })),
+  ];
+  const totals = priceCart({ currency: channel.currency, lines }, prices, discounts.adjustments, { shipping: {}, taxRateBps: orderSettings.taxRateBps });
+  return { channel, variants, lines, discounts, totals };
+}
+
+/**
+ * What a till sale will cost before it is placed: the same pricing as the sale (promotions, the
+ * member's coupons and points), so the clerk charges the card terminal the right amount. Refused
+ * coupons or points are the same problems the sale would give. Nothing is written.
+ */
+export async function quotePosSale(ctx: Ctx, input: PosQuoteInput): Promise<PosQuote> {
+  requireStore(ctx.actor, input.locationId);
+  const { variants, totals, discounts } = await pricePosSale(ctx, input);
+  return {
+    ...totals,
+    lines: totals.lines.map((l) => ({ ...l, sku: variants.get(l.variantId)!.sku, title: variants.get(l.variantId)!.productTitle, giftOf: discounts.gifts.find((g) => g.id === l.id)?.promotionId ?? null })),
+    couponCodes: discounts.couponCodes,
+    points: discounts.points,
+  };
+}
+
 /**
  * A sale at the till by a clerk of that store. The goods leave the store's stock at once (reserved
  * and confirmed in the same transaction), the payment is taken, and the sale joins the same order
@@ -44,44 +119,7 @@ export async function createPosSale(ctx: Ctx, input: PosSaleInput): Promise<Orde
   requireStore(ctx.actor, input.locationId);
   return inTx(ctx.db, async (tx) => {
     const c = { ...ctx, db: tx };
-    const channel = await posChannel(c, input.channelId);
-    if (input.customerId) {
-      await getCustomer(c, input.customerId).catch(() => {
-        throw new AppError('not_found', `customer ${input.customerId} does not exist`, { field: 'customerId' });
-      });
-    }
-    const quantities = new Map<string, number>();
-    for (const [i, l] of input.lines.entries()) {
-      let id = l.variantId;
-      if (!id) {
-        if (!l.code) throw new AppError('validation_failed', 'give a code (SKU or barcode) or a variantId', { field: `lines.${i}.code` });
-        const v = await findVariantByCode(c, l.code);
-        if (!v) throw new AppError('not_found', `no variant has the SKU or barcode ${l.code}`, { field: `lines.${i}.code` });
-        id = v.id;
-      }
-      quantities.set(id, (quantities.get(id) ?? 0) + l.quantity);
-    }
-    const ids = [...quantities.keys()];
-    const variants = new Map((await getVariants(c, ids)).map((v) => [v.id, v]));
-    const unknown = ids.find((id) => !variants.has(id));
-    if (unknown) throw new AppError('not_found', `variant ${unknown} does not exist`, { field: 'lines.variantId', id: unknown });
-    const prices = await priceVariants(c, { channelId: channel.id, variantIds: ids });
-    const discounts = await discountsFor(c, {
-      channel,
-      locationId: input.locationId,
-      customerId: input.customerId ?? null,
-      currency: channel.currency,
-      lines: ids.map((id) => ({ id, variant: variants.get(id)!, quantity: quantities.get(id)!, unitPrice: prices.get(id)!.amount, offer: false })),
-      shipping: 0,
-    }, { couponCodes: input.couponCodes ?? [], points: input.points ?? 0 }, true);
-    // Gifts are handed over at the till with the goods.
-    for (const v of await getVariants(c, discounts.gifts.map((g) => g.variantId).filter((id) => !variants.has(id)))) variants.set(v.id, v);
-    const kind = (id: string) => (variants.get(id)!.productType === 'service' ? ('voucher' as const) : ('pos' as const));
-    const lines = [
-      ...ids.map((id) => ({ id, variantId: id, quantity: quantities.get(id)!, fulfillmentType: kind(id) })),
-      ...discounts.gifts.filter((g) => variants.has(g.variantId)).map((g) => ({ id: g.id, variantId: g.variantId, quantity: g.quantity, fulfillmentType: kind(g.variantId), price: { amount: 0, currency: channel.currency, source: 'gift' } })),
-    ];
-    const totals = priceCart({ currency: channel.currency, lines }, prices, discounts.adjustments, { shipping: {}, taxRateBps: orderSettings.taxRateBps });
+    const { channel, variants, lines, discounts, totals } = await pricePosSale(c, input);
 
     const { method, tendered } = input.payment;
     if (method === 'cash' && tendered === undefined) throw new AppError('validation_failed', 'a cash sale needs the amount tendered', { field: 'payment.tendered' });

@@ -1,8 +1,8 @@
 import { useMemo, useState } from 'react';
-import { useMutation } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Divider, Input, InputNumber, List, Segmented, Select, Space, Tag, Typography } from 'antd';
 import { DeleteOutlined } from '@ant-design/icons';
-import { clerkApi } from '../shared/api';
+import { ApiError, clerkApi } from '../shared/api';
 import { ProblemAlert } from '../shared/ui';
 import { useI18n } from '../shared/i18n';
 import { money, toMinor } from '../shared/format';
@@ -50,19 +50,30 @@ export function Sale({ store, customer, onClearCustomer }: { store: Location; cu
     setScan('');
   };
   const total = lines.reduce((n, l) => n + (l.unit ?? 0) * l.quantity, 0);
+  const basket = {
+    locationId: store.id,
+    ...(pos ? { channelId: pos.id } : {}),
+    ...(customer ? { customerId: customer.customerId, ...(points ? { points } : {}) } : {}),
+    ...(codes.length ? { couponCodes: codes } : {}),
+    lines: lines.map((l) => ({ ...(l.variantId ? { variantId: l.variantId } : { code: l.code }), quantity: l.quantity })),
+  };
+  // What the sale will cost with promotions, coupons and points, priced by the server as the sale will be.
+  const quote = useQuery({
+    queryKey: ['pos-quote', basket],
+    enabled: lines.length > 0,
+    placeholderData: keepPreviousData,
+    retry: false,
+    queryFn: async () => (await clerkApi.post('/v1/pos/quotes', basket)) as { grandTotal: number; discountTotal: number },
+  });
+  const due = lines.length && quote.data && !quote.isError ? quote.data.grandTotal : null;
   const sale = useMutation({
     mutationFn: () =>
       clerkApi.post('/v1/pos/sales', {
-        locationId: store.id,
-        ...(pos ? { channelId: pos.id } : {}),
-        ...(customer ? { customerId: customer.customerId, ...(points ? { points } : {}) } : {}),
-        ...(codes.length ? { couponCodes: codes } : {}),
-        lines: lines.map((l) => ({ ...(l.variantId ? { variantId: l.variantId } : { code: l.code }), quantity: l.quantity })),
+        ...basket,
         payment: { provider: 'manual', method, ...(method === 'cash' && tendered ? { tendered: toMinor(tendered, currency) } : {}) },
       }, { idempotent: true }),
   });
   const startOver = () => { setLines([]); setTendered(null); setCodes([]); setPoints(null); sale.reset(); onClearCustomer(); };
-  const discounted = codes.length > 0 || Boolean(customer && points);
 
   if (sale.data) {
     return (
@@ -105,21 +116,33 @@ export function Sale({ store, customer, onClearCustomer }: { store: Location; cu
           </List.Item>
         )}
       />
-      <SaleDiscounts customerId={customer?.customerId ?? null} codes={codes} onCodes={(c) => { setCodes(c); sale.reset(); }} points={points} onPoints={(n) => { setPoints(n); sale.reset(); }} error={sale.error} />
+      <SaleDiscounts customerId={customer?.customerId ?? null} codes={codes} onCodes={(c) => { setCodes(c); sale.reset(); }} points={points} onPoints={(n) => { setPoints(n); sale.reset(); }} error={sale.error ?? quote.error} />
       <Divider style={{ margin: '8px 0' }} />
-      <div style={{ display: 'flex', justifyContent: 'space-between', fontSize: 18 }}>
-        <span>{discounted ? t('Before coupons and points') : t('Total')}</span>
-        <strong data-testid="sale-total">{money(total, currency, lang)}</strong>
+      <div style={{ display: 'flex', justifyContent: 'space-between' }}>
+        <span>{t('Subtotal')}</span>
+        <span data-testid="sale-total">{money(total, currency, lang)}</span>
       </div>
-      <Typography.Paragraph type="secondary" style={{ fontSize: 12, margin: 0 }}>{t('Promotions, coupons and points are taken off when the sale is placed; the receipt lists each.')}</Typography.Paragraph>
+      {due !== null && quote.data!.discountTotal > 0 && (
+        <div style={{ display: 'flex', justifyContent: 'space-between' }}>
+          <span>{t('Discounts')}</span>
+          <span data-testid="sale-discount">−{money(quote.data!.discountTotal, currency, lang)}</span>
+        </div>
+      )}
+      <div style={{ display: 'flex', justifyContent: 'space-between', fontSize: 18 }}>
+        <span>{t('To pay')}</span>
+        <strong data-testid="sale-due">{due === null ? '—' : money(due, currency, lang)}</strong>
+      </div>
+      {quote.error instanceof ApiError && !sale.error && (
+        <Typography.Text type="danger" data-testid="quote-problem">{t(quote.error.problem.code)}: {quote.error.problem.detail}</Typography.Text>
+      )}
       <Segmented block style={{ marginTop: 12 }} value={method} onChange={(v) => setMethod(v as any)}
         options={[{ value: 'cash', label: t('cash') }, { value: 'card', label: t('card') }, { value: 'qr', label: t('qr') }]} />
       {method === 'cash' && (
         <InputNumber style={{ width: '100%', marginTop: 8 }} size="large" min={0} step={10} placeholder={t('Cash received')} value={tendered} onChange={setTendered} prefix="¥" />
       )}
-      <ProblemAlert error={sale.error} />
+      <ProblemAlert error={sale.error ?? quote.error} />
       <Button type="primary" size="large" block style={{ marginTop: 12 }} disabled={!lines.length} loading={sale.isPending} onClick={() => sale.mutate()} data-testid="complete-sale">
-        {discounted ? t('Take payment') : `${t('Take payment')} ${money(total, currency, lang)}`}
+        {due === null ? t('Take payment') : `${t('Take payment')} ${money(due, currency, lang)}`}
       </Button>
       <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginTop: 8 }}>{t('Payment is taken at the counter (cash, card terminal or QR); the till records it.')}</Typography.Paragraph>
     </div>

@@ -195,7 +195,7 @@ export const ZH: Record<string, string> = {
   'This line is at its usual price meanwhile.': '该商品暂按原价计算。', 'Scan or type a coupon code': '扫描或输入优惠码', 'Add coupon': '添加优惠券',
   'Loading points…': '正在读取积分…', 'Not a member: no points to use.': '非会员：没有可用积分。', 'Points balance: {n}': '积分余额：{n}', 'Use all': '全部使用',
   'At most the share of a sale points may pay is taken; the receipt shows how many.': '积分最多抵扣订单的规定比例，实际使用数见小票。',
-  'Before coupons and points': '优惠券和积分抵扣前', 'Promotions, coupons and points are taken off when the sale is placed; the receipt lists each.': '促销、优惠券和积分在结账时扣减，小票会逐项列出。',
+  'To pay': '应付',
   'You saved': '共优惠', 'Points used': '使用积分', coupon_expired: '优惠券已过期', coupon_inactive: '优惠券已停用', coupon_limit_reached: '优惠券已达使用上限',
   coupon_not_for_channel: '优惠券不适用于该渠道', coupon_not_found: '优惠码不存在', coupon_not_yet_valid: '优惠券尚未生效', coupon_not_yours: '这不是你的优惠券',
   coupon_out_of_stock: '优惠券已领完', coupon_requires_customer: '请登录后使用该优惠券', coupon_used_up: '优惠券已用完', coupons_do_not_stack: '这些优惠券不能同时使用',
