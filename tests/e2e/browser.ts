@@ -34,15 +34,31 @@ export interface DemoServer {
   close(): Promise<void>;
 }
 
-/** The demo brand with a morning of trade, on a fresh database, listening on a free loopback port. */
-export async function startDemoServer(): Promise<DemoServer> {
+export interface SeededServer {
+  t: TestApp;
+  base: string;
+  /** A storefront (publishable) key. */
+  key: string;
+}
+
+/**
+ * The demo brand on a fresh database, listening on a free loopback port with its worker running:
+ * the test payment provider calls back to that address, and paid orders move on.
+ */
+export async function startSeededServer(): Promise<SeededServer> {
   const t = await startTestApp();
   await seedDemo(t.omni);
   await t.omni.app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(t.omni.app.server.address() as AddressInfo).port}`;
-  // The test payment provider calls back over HTTP, so it needs the address we just got.
   t.omni.config.publicUrl = base;
   t.omni.worker.start();
+  const key = (await t.call('POST', '/v1/api-keys', { name: 'storefront', kind: 'publishable', scopes: ['catalog:read', 'inventory:read'] })).body.token as string;
+  return { t, base, key };
+}
+
+/** The demo brand with a morning of trade, on a fresh database, listening on a free loopback port. */
+export async function startDemoServer(): Promise<DemoServer> {
+  const { t, base } = await startSeededServer();
   const activity = await addDemoActivity(async (method, url, body, token) => {
     const res = await t.call(method, url, body, token ? { token } : {});
     if (res.status >= 300) throw new Error(`${method} ${url} → ${res.status} ${JSON.stringify(res.body)}`);

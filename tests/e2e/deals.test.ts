@@ -1,10 +1,7 @@
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../harness.js';
 import { codeIn, mailInbox } from '../inboxes.js';
-import { seedDemo } from '../../src/cli/seed-demo.js';
-import { ensureWebBuilt, hasChromium, launchBrowser, openPage, snap } from './browser.js';
+import { ensureWebBuilt, hasChromium, launchBrowser, openPage, snap, startSeededServer, type SeededServer } from './browser.js';
 
 /**
  * Flash sales (秒杀) and group buys (拼团) in a real browser: the operator sets a group buy of two
@@ -12,7 +9,7 @@ import { ensureWebBuilt, hasChromium, launchBrowser, openPage, snap } from './br
  * joins and pays, and both see the group complete; then a flash sale bought at its price.
  */
 describe.skipIf(!hasChromium)('flash sales and group buys', () => {
-  let server: { t: TestApp; base: string; key: string };
+  let server: SeededServer;
   let browser: Browser;
   let inbox: Awaited<ReturnType<typeof mailInbox>>;
   let operator: Page;
@@ -59,19 +56,7 @@ describe.skipIf(!hasChromium)('flash sales and group buys', () => {
   beforeAll(async () => {
     inbox = await mailInbox('Yijian <no-reply@shop.test>');
     await ensureWebBuilt();
-    const start = async () => {
-      const t = await startTestApp();
-      await seedDemo(t.omni);
-      // Any free loopback port; the test payment provider calls back to it, and the worker must run
-      // so a paid order takes its seat in the group and a full group lets every order go ahead.
-      await t.omni.app.listen({ host: '127.0.0.1', port: 0 });
-      const base = `http://127.0.0.1:${(t.omni.app.server.address() as AddressInfo).port}`;
-      t.omni.config.publicUrl = base;
-      t.omni.worker.start();
-      const key = (await t.call('POST', '/v1/api-keys', { name: 'storefront', kind: 'publishable', scopes: ['catalog:read', 'inventory:read'] })).body.token as string;
-      return { t, base, key };
-    };
-    [server, browser] = await Promise.all([start(), launchBrowser()]);
+    [server, browser] = await Promise.all([startSeededServer(), launchBrowser()]);
 
     const web = (await api('/v1/channels')).data.find((c: any) => c.code === 'web');
     const njr = (await api('/v1/locations?kind=store')).data.find((l: any) => l.code === 'SH-NJR');

@@ -1,10 +1,7 @@
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../harness.js';
 import { codeIn, mailInbox } from '../inboxes.js';
-import { seedDemo } from '../../src/cli/seed-demo.js';
-import { ensureWebBuilt, hasChromium, launchBrowser, openPage, snap } from './browser.js';
+import { ensureWebBuilt, hasChromium, launchBrowser, openPage, snap, startSeededServer, type SeededServer } from './browser.js';
 
 /**
  * Promotions, coupons and points in a real browser: a 满200减30 promotion and a 10% coupon are set
@@ -14,7 +11,7 @@ import { ensureWebBuilt, hasChromium, launchBrowser, openPage, snap } from './br
  * receipt lists every discount.
  */
 describe.skipIf(!hasChromium)('coupons and points at checkout and at the till', () => {
-  let server: { t: TestApp; base: string; key: string };
+  let server: SeededServer;
   let browser: Browser;
   let inbox: Awaited<ReturnType<typeof mailInbox>>;
   let shopper: Page;
@@ -36,18 +33,7 @@ describe.skipIf(!hasChromium)('coupons and points at checkout and at the till', 
   beforeAll(async () => {
     inbox = await mailInbox('Yijian <no-reply@shop.test>');
     await ensureWebBuilt();
-    const start = async () => {
-      const t = await startTestApp();
-      await seedDemo(t.omni);
-      // The test payment provider calls back to this port, and the worker confirms the payment.
-      await t.omni.app.listen({ host: '127.0.0.1', port: 0 });
-      const base = `http://127.0.0.1:${(t.omni.app.server.address() as AddressInfo).port}`;
-      t.omni.config.publicUrl = base;
-      t.omni.worker.start();
-      const key = (await t.call('POST', '/v1/api-keys', { name: 'storefront', kind: 'publishable', scopes: ['catalog:read', 'inventory:read'] })).body.token as string;
-      return { t, base, key };
-    };
-    [server, browser] = await Promise.all([start(), launchBrowser()]);
+    [server, browser] = await Promise.all([startSeededServer(), launchBrowser()]);
 
     await call('POST', '/v1/promotions', { currency: 'CNY', status: 'active', name: '满200减30', trigger: 'automatic', rule: { type: 'threshold', tiers: [{ minSubtotal: 20_000, discount: 3000 }] } });
     const coupon = await call('POST', '/v1/promotions', { currency: 'CNY', status: 'active', name: '10% coupon', trigger: 'coupon', stacking: 'stackable', rule: { type: 'percentage', percent: 10 } });

@@ -13,6 +13,25 @@ export const offerSchema = z.object({ kind: z.string().min(1).max(40).describe('
 const problemSchema = z.object({ code: z.string(), detail: z.string(), field: z.string().nullable() });
 const couponCodes = z.array(z.string().min(1).max(64)).max(10);
 
+/** A line priced for a cart or a till: its price, and what each promotion or points took off. */
+const pricedLineSchema = z.object({
+  id: z.string(),
+  variantId: z.string(),
+  sku: z.string(),
+  title: z.string(),
+  quantity: z.number().int(),
+  fulfillmentType: z.string(),
+  unitPrice: amount,
+  priceSource: z.string().describe('channel: an explicit channel price; default: the product price; or the offer, or gift'),
+  subtotal: amount,
+  adjustments: z.array(adjustmentSchema).describe('what each promotion (code: its id) or points (code: points) took off this line'),
+  discount: amount,
+  total: amount,
+  taxIncluded: amount,
+  giftOf: z.string().nullable().describe('a gift line: the promotion that adds it'),
+});
+const pointsSchema = z.object({ requested: z.number().int(), used: z.number().int(), amount }).nullable().describe('points offered, how many pay, and what they take off');
+
 export const fulfillmentChoiceSchema = z.object({
   type: z.enum(SHOPPER_FULFILLMENT_TYPES).describe('delivery from a warehouse, ship-from-store, pickup in store (到店自提), or reserve and try in store'),
   locationId: id.optional().describe('the store, for pickup and reserve-and-try'),
@@ -28,29 +47,15 @@ export const cartSchema = z.object({
   orderId: z.string().nullable(),
   fulfillment: fulfillmentChoiceSchema.nullable(),
   currency: z.string(),
-  lines: z.array(z.object({
-    id: z.string(),
-    variantId: z.string(),
-    sku: z.string(),
-    title: z.string(),
+  lines: z.array(pricedLineSchema.extend({
     productTitle: z.string(),
-    quantity: z.number().int(),
-    fulfillmentType: z.string(),
     locationId: z.string().nullable(),
-    unitPrice: amount,
-    priceSource: z.string().describe('channel: an explicit channel price; default: the product price'),
-    subtotal: amount,
-    adjustments: z.array(adjustmentSchema).describe('what each promotion (code: its id) or points (code: points) took off this line'),
-    discount: amount,
-    total: amount,
-    taxIncluded: amount,
     offer: offerSchema.nullable(),
     offerProblem: problemSchema.nullable().describe("why the line's offer does not apply now; the line is at its usual price meanwhile"),
-    giftOf: z.string().nullable().describe('a gift line: the promotion that adds it'),
   })),
   couponCodes: z.array(z.string()),
   couponProblem: problemSchema.nullable().describe('why the coupons do not apply; none of them is applied meanwhile'),
-  points: z.object({ requested: z.number().int(), used: z.number().int(), amount }).nullable().describe('points offered, how many pay, and what they take off'),
+  points: pointsSchema,
   promotions: z.object({
     applied: z.array(z.object({ promotionId: z.string(), name: z.string(), trigger: z.string(), amount })),
     notApplied: z.array(z.object({ promotionId: z.string(), reason: z.string(), detail: z.string() })),
@@ -175,22 +180,7 @@ export const posQuoteBody = posSaleBody.omit({ payment: true });
 
 export const posQuoteSchema = z.object({
   currency: z.string(),
-  lines: z.array(z.object({
-    id: z.string(),
-    variantId: z.string(),
-    sku: z.string(),
-    title: z.string(),
-    quantity: z.number().int(),
-    fulfillmentType: z.string(),
-    unitPrice: amount,
-    priceSource: z.string(),
-    subtotal: amount,
-    adjustments: z.array(adjustmentSchema).describe('what each promotion (code: its id) or points (code: points) took off this line'),
-    discount: amount,
-    total: amount,
-    taxIncluded: amount,
-    giftOf: z.string().nullable().describe('a gift line: the promotion that adds it'),
-  })),
+  lines: z.array(pricedLineSchema),
   subtotal: amount,
   discountTotal: amount,
   shippingTotal: amount,
@@ -198,7 +188,7 @@ export const posQuoteSchema = z.object({
   taxIncluded: amount,
   grandTotal: amount.describe('what to charge'),
   couponCodes: z.array(z.string()),
-  points: z.object({ requested: z.number().int(), used: z.number().int(), amount }).nullable(),
+  points: pointsSchema,
 });
 
 export const returnBody = z.object({
