@@ -26,10 +26,13 @@ export const toLevel = (r: LevelRow): Level => ({
   available: Number(r.on_hand) - Number(r.reserved),
 });
 
-/** The `stock.changed` outbox row for the level a CTE named `lvl` returned, for a statement that changes it. */
-export function stockChangedEvent(): RawBuilder<unknown> {
+/**
+ * The `stock.changed` outbox rows for the levels a CTE named `lvl` returned, for a statement that
+ * changes them: one level gets a fresh event id; several need an id per row, from a column of `lvl`.
+ */
+export function stockChangedEvent(idColumn?: RawBuilder<string>): RawBuilder<unknown> {
   return sql`INSERT INTO outbox_event (id, type, aggregate_id, payload)
-    SELECT ${newId('evt')}, 'stock.changed', variant_id,
+    SELECT ${idColumn ?? newId('evt')}, 'stock.changed', variant_id,
       jsonb_build_object('variantId', variant_id, 'locationId', location_id, 'onHand', on_hand, 'reserved', reserved, 'available', on_hand - reserved)
     FROM lvl`;
 }

@@ -2,18 +2,22 @@ import { sql } from 'kysely';
 import { PREPARED, type AnyDb } from '../../platform/db.js';
 import { newId } from '../../platform/ids.js';
 import type { Reservation, ReserveInput, StockLine } from './reservations.service.js';
-import { stockChangedEvent } from './level-change.js';
+import { levelKey, stockChangedEvent } from './level-change.js';
+import { insufficientStock } from './reservation-failure.js';
 
 /**
- * Standalone single-line reservations of one stock level, coalesced. Every reservation of a hot SKU
- * queues on its level's row lock, so a flash sale runs one statement at a time per SKU however
- * many connections there are. Instead, while one statement for a level is in flight, the requests
- * for that level that arrive meanwhile wait here and then go together as one statement: it locks
- * the level, grants requests in arrival order while the stock (and the channel's online cap) lasts,
- * and writes each granted reservation, its line and its event. A lone request runs at once as a
- * single reservation, as do requests a batch could not grant (so their refusal, or a bundle, is
- * handled as before). Replicas each batch their own requests; their statements still queue on
- * the row lock, which is what keeps them correct.
+ * Standalone single-line reservations, coalesced. Each reservation used to be its own statement:
+ * a hot SKU ran one at a time on its level's row lock, and every reservation paid a round trip, a
+ * statement and a commit. Instead, while one statement is in flight, the reservations that arrive
+ * meanwhile wait here and then go together as one statement: it locks their levels in
+ * (variant, location) order — the order every writer of several levels uses — grants each level's
+ * requests in arrival order while its stock (and the channel's online cap) lasts, and writes each
+ * granted reservation, its line and its event, and one `stock.changed` per level. A lone request
+ * runs at once as a single reservation. A request the batch could not grant is refused at once when
+ * its level (without a channel's cap to consider) has fewer units left than it asks; otherwise it
+ * runs alone, so a bundle, an unknown SKU or a capped channel is handled as before. Replicas each
+ * batch their own requests; their statements still queue on the row locks, which is what keeps
+ * them correct.
  */
 
 type Single = (db: AnyDb, line: StockLine, expires: number | null, input: ReserveInput) => Promise<Reservation | undefined>;
@@ -34,9 +38,10 @@ interface Queue {
 const MAX_BATCH = 200;
 const queues = new WeakMap<AnyDb, Map<string, Queue>>();
 
+/** Requests share a statement when they share what it takes as one value: the channel and the hold. */
 export function reserveCoalesced(db: AnyDb, line: StockLine, expires: number | null, input: ReserveInput, single: Single): Promise<Reservation | undefined> {
   const channelId = input.channelId ?? null;
-  const key = `${line.variantId}\u0000${line.locationId}\u0000${channelId ?? ''}\u0000${expires ?? ''}`;
+  const key = `${channelId ?? ''}\u0000${expires ?? ''}`;
   let byKey = queues.get(db);
   if (!byKey) queues.set(db, (byKey = new Map()));
   let queue = byKey.get(key);
@@ -44,23 +49,28 @@ export function reserveCoalesced(db: AnyDb, line: StockLine, expires: number | n
   const q = queue;
   return new Promise((resolve, reject) => {
     q.waiting.push({ line, input, resolve, reject });
-    if (!q.running) void drain(db, byKey, key, q, { line, channelId, expires }, single);
+    if (!q.running) void drain(db, byKey, key, q, { channelId, expires }, single);
   });
 }
 
-async function drain(db: AnyDb, byKey: Map<string, Queue>, key: string, q: Queue, level: { line: StockLine; channelId: string | null; expires: number | null }, single: Single): Promise<void> {
+async function drain(db: AnyDb, byKey: Map<string, Queue>, key: string, q: Queue, shared: { channelId: string | null; expires: number | null }, single: Single): Promise<void> {
   q.running = true;
   while (q.waiting.length) {
     const batch = q.waiting.splice(0, MAX_BATCH);
-    const alone = (p: Pending) => single(db, p.line, level.expires, p.input);
+    const alone = (p: Pending) => single(db, p.line, shared.expires, p.input);
     try {
       if (batch.length === 1) {
         batch[0].resolve(await alone(batch[0]));
         continue;
       }
-      const granted = await reserveMany(db, level.line, level.channelId, level.expires, batch);
-      // The refused ones try alone, outside the queue, and so learn why (or find stock freed meanwhile).
-      batch.forEach((p, i) => (granted[i] ? p.resolve(granted[i]) : alone(p).then(p.resolve, p.reject)));
+      const { granted, left } = await reserveMany(db, shared.channelId, shared.expires, batch);
+      batch.forEach((p, i) => {
+        if (granted[i]) return p.resolve(granted[i]);
+        const units = shared.channelId === null ? left.get(levelKey(p.line.variantId, p.line.locationId)) : undefined;
+        if (units !== undefined && units < p.line.quantity) return p.reject(insufficientStock(p.line, 0, units));
+        // Others try alone, outside the queue, and so learn why (or find stock freed meanwhile).
+        alone(p).then(p.resolve, p.reject);
+      });
     } catch (err) {
       for (const p of batch) p.reject(err);
     }
@@ -69,44 +79,64 @@ async function drain(db: AnyDb, byKey: Map<string, Queue>, key: string, q: Queue
   byKey.delete(key);
 }
 
-async function reserveMany(db: AnyDb, level: StockLine, channelId: string | null, expires: number | null, batch: Pending[]): Promise<Array<Reservation | undefined>> {
+/** The reservations made (undefined where refused) and the units left at each level the batch locked. */
+async function reserveMany(db: AnyDb, channelId: string | null, expires: number | null, batch: Pending[]): Promise<{ granted: Array<Reservation | undefined>; left: Map<string, number> }> {
   const reqs = batch.map((p, n) => {
     const id = newId('res');
     const reference = p.input.reference ?? null;
     const line = { ...p.line, bundleVariantId: null };
-    return { n, id, qty: p.line.quantity, ref_type: reference?.type ?? null, ref_id: reference?.id ?? null, evt: newId('evt'), created: { id, channelId, reference, lines: [line], expiresInSeconds: expires } };
+    return {
+      n, id, variant_id: p.line.variantId, location_id: p.line.locationId, qty: p.line.quantity,
+      ref_type: reference?.type ?? null, ref_id: reference?.id ?? null,
+      evt: newId('evt'), created: { id, channelId, reference, lines: [line], expiresInSeconds: expires },
+    };
   });
-  const res = await sql<{ id: string; created_at: Date; expires_at: Date | null }>`${PREPARED}
+  const levels = new Map(reqs.map((r) => [levelKey(r.variant_id, r.location_id), { variant_id: r.variant_id, location_id: r.location_id, evt: newId('evt') }]));
+  const res = await sql<{ made: Array<{ id: string; created_at: string; expires_at: string | null }> | null; levels: Array<{ variant_id: string; location_id: string; left: number }> | null }>`${PREPARED}
     WITH req AS (
-      SELECT * FROM jsonb_to_recordset(${JSON.stringify(reqs)}::jsonb) AS r(n int, id text, qty int, ref_type text, ref_id text, evt text, created jsonb)
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(reqs)}::jsonb)
+        AS r(n int, id text, variant_id text, location_id text, qty int, ref_type text, ref_id text, evt text, created jsonb)
+    ), lv AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify([...levels.values()])}::jsonb) AS l(variant_id text, location_id text, evt text)
     ), cur AS (
-      SELECT on_hand - reserved AS available FROM stock_level WHERE variant_id = ${level.variantId} AND location_id = ${level.locationId} FOR UPDATE
-    ), cap AS (
-      SELECT (SELECT c.cap FROM online_cap c WHERE c.location_id = ${level.locationId} AND c.variant_id IN (${level.variantId}, '') ORDER BY c.variant_id DESC LIMIT 1) AS cap,
-             ${channelId}::text IS NULL OR EXISTS (SELECT 1 FROM channel_stock_policy p WHERE p.channel_id = ${channelId} AND p.kind = 'pos') AS uncapped
+      SELECT s.variant_id, s.location_id, s.on_hand - s.reserved AS available
+      FROM stock_level s JOIN lv ON lv.variant_id = s.variant_id AND lv.location_id = s.location_id
+      ORDER BY s.variant_id, s.location_id FOR UPDATE OF s
     ), ok AS (
       SELECT x.* FROM (
-        SELECT r.*, sum(r.qty) OVER (ORDER BY r.n) AS upto FROM req r, cap WHERE cap.uncapped OR r.qty <= COALESCE(cap.cap, r.qty)
-      ) x, cur WHERE x.upto <= cur.available
+        SELECT r.*, sum(r.qty) OVER (PARTITION BY r.variant_id, r.location_id ORDER BY r.n) AS upto FROM req r
+        WHERE ${channelId}::text IS NULL OR EXISTS (SELECT 1 FROM channel_stock_policy p WHERE p.channel_id = ${channelId} AND p.kind = 'pos')
+           OR r.qty <= COALESCE((SELECT c.cap FROM online_cap c WHERE c.location_id = r.location_id AND c.variant_id IN (r.variant_id, '') ORDER BY c.variant_id DESC LIMIT 1), r.qty)
+      ) x JOIN cur ON cur.variant_id = x.variant_id AND cur.location_id = x.location_id
+      WHERE x.upto <= cur.available
+    ), tot AS (
+      SELECT ok.variant_id, ok.location_id, sum(ok.qty)::int AS qty, lv.evt
+      FROM ok JOIN lv ON lv.variant_id = ok.variant_id AND lv.location_id = ok.location_id
+      GROUP BY ok.variant_id, ok.location_id, lv.evt
     ), lvl AS (
-      UPDATE stock_level SET reserved = reserved + (SELECT sum(qty) FROM ok)::int, change_seq = nextval('stock_change_seq'), updated_at = now()
-      WHERE variant_id = ${level.variantId} AND location_id = ${level.locationId} AND EXISTS (SELECT 1 FROM ok)
-        AND on_hand - reserved >= (SELECT sum(qty) FROM ok)
-      RETURNING variant_id, location_id, on_hand, reserved
+      UPDATE stock_level s SET reserved = s.reserved + tot.qty, change_seq = nextval('stock_change_seq'), updated_at = now()
+      FROM tot WHERE s.variant_id = tot.variant_id AND s.location_id = tot.location_id AND s.on_hand - s.reserved >= tot.qty
+      RETURNING s.variant_id, s.location_id, s.on_hand, s.reserved, tot.evt
+    ), granted AS (
+      SELECT ok.* FROM ok JOIN lvl ON lvl.variant_id = ok.variant_id AND lvl.location_id = ok.location_id
     ), res AS (
       INSERT INTO reservation (id, channel_id, reference_type, reference_id, expires_at)
-      SELECT ok.id, ${channelId}, ok.ref_type, ok.ref_id, now() + make_interval(secs => ${expires}::int) FROM ok, lvl
+      SELECT id, ${channelId}, ref_type, ref_id, now() + make_interval(secs => ${expires}::int) FROM granted
       RETURNING id, created_at, expires_at
     ), line AS (
       INSERT INTO reservation_line (reservation_id, line_no, variant_id, location_id, quantity)
-      SELECT ok.id, 1, lvl.variant_id, lvl.location_id, ok.qty FROM ok, lvl
-    ), ev AS (${stockChangedEvent()}
+      SELECT id, 1, variant_id, location_id, qty FROM granted
+    ), ev AS (${stockChangedEvent(sql<string>`evt`)}
     ), created AS (
-      INSERT INTO outbox_event (id, type, aggregate_id, payload) SELECT ok.evt, 'reservation.created', ok.id, ok.created FROM ok, lvl
+      INSERT INTO outbox_event (id, type, aggregate_id, payload) SELECT evt, 'reservation.created', id, created FROM granted
     )
-    SELECT id, created_at, expires_at, (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit FROM res`.execute(db);
-  const made = new Map(res.rows.map((r) => [r.id, r]));
-  return reqs.map((r, i) => {
+    SELECT (SELECT json_agg(json_build_object('id', id, 'created_at', created_at, 'expires_at', expires_at)) FROM res) AS made,
+      (SELECT json_agg(json_build_object('variant_id', cur.variant_id, 'location_id', cur.location_id, 'left', COALESCE(lvl.on_hand - lvl.reserved, cur.available)))
+         FROM cur LEFT JOIN lvl ON lvl.variant_id = cur.variant_id AND lvl.location_id = cur.location_id) AS levels,
+      (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit`.execute(db);
+  const made = new Map((res.rows[0].made ?? []).map((r) => [r.id, r]));
+  const left = new Map((res.rows[0].levels ?? []).map((l) => [levelKey(l.variant_id, l.location_id), Number(l.left)]));
+  const granted = reqs.map((r, i) => {
     const row = made.get(r.id);
     if (!row) return undefined;
     return {
@@ -120,4 +150,5 @@ async function reserveMany(db: AnyDb, level: StockLine, channelId: string | null
       lines: [{ ...batch[i].line, bundleVariantId: null }],
     };
   });
+  return { granted, left };
 }

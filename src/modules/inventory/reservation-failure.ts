@@ -23,6 +23,10 @@ export async function reservationFailure(ctx: Ctx, line: { variantId: string; lo
     const caps = await db.selectFrom('online_cap').select(['variant_id', 'cap']).where('location_id', '=', line.locationId).where('variant_id', 'in', [line.variantId, '']).orderBy('variant_id', 'desc').execute();
     available = promisable(available, caps[0]?.cap ?? null, pos?.kind !== 'pos');
   }
+  return insufficientStock(line, index, available);
+}
+
+export function insufficientStock(line: { variantId: string; locationId: string }, index: number, available: number): AppError {
   return new AppError('insufficient_stock', `only ${available} of ${line.variantId} can be reserved at ${line.locationId}`, {
     field: `lines.${index}.quantity`,
     variantId: line.variantId,
