@@ -1,4 +1,3 @@
-import type { Selectable } from 'kysely';
 import { inTx, tables, type Executor } from '../../platform/db.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';

@@ -10,7 +10,7 @@ import { resolveCoupons } from '../coupons/index.js';
 import { quotePointsDeduction } from '../loyalty/index.js';
 import type { CartLineRow, CartRow, FulfillmentChoice, OrdersTables } from './orders.tables.js';
 import { priceCart, shippingFor, type CartTotals, type FulfillmentType, type PricedLine } from './pricing.js';
-import { discountsFor, type DiscountRequest, type Discounts, type Problem } from './discounts.js';
+import { discountsFor, pointsShort, type DiscountRequest, type Discounts, type Problem } from './discounts.js';
 import { offerProvider, priceOffers } from './offers.js';
 
 const q = (db: Executor) => tables<OrdersTables>(db);
@@ -335,7 +335,7 @@ export async function setCartPoints(ctx: Ctx, cartId: string, points: number): P
     if (points > 0) {
       if (!cart.customer_id) throw new AppError('validation_failed', 'sign in as a member to pay with points', { field: 'points' });
       const { balance } = await quotePointsDeduction(c, { customerId: cart.customer_id, points, orderSubtotal: 0 });
-      if (balance < points) throw new AppError('insufficient_points', `${points} points were offered but the member holds ${balance}`, { field: 'points', balance });
+      if (balance < points) throw pointsShort(points, balance);
     }
     await q(tx).updateTable('cart').set({ points }).where('id', '=', cartId).execute();
     return touchAndPrice(c, cart);

@@ -59,6 +59,9 @@ export const NO_DISCOUNTS: DiscountRequest = { couponCodes: [], points: 0 };
 
 const problemOf = (err: AppError): Problem => ({ code: err.code, detail: err.message, field: typeof err.details?.field === 'string' ? err.details.field : null });
 
+export const pointsShort = (points: number, balance: number) =>
+  new AppError('insufficient_points', `${points} points were offered but the member holds ${balance}`, { field: 'points', balance });
+
 /** Whether a customer has an order that was not cancelled: promotions may be for first orders only. */
 async function hasOrdered(ctx: Ctx, customerId: string): Promise<boolean> {
   const res = await sql`${PREPARED}SELECT 1 FROM sales_order WHERE customer_id = ${customerId} AND status <> 'cancelled' LIMIT 1`.execute(ctx.db);
@@ -125,9 +128,7 @@ export async function discountsFor(
     const lineDiscounts = adjustments.reduce((s, a) => s + (a.target === 'line' ? a.amount : 0), 0);
     const left = sale.lines.reduce((s, l) => s + l.unitPrice * l.quantity, 0) - lineDiscounts;
     const quote = await quotePointsDeduction(ctx, { customerId, points: request.points, orderSubtotal: left });
-    if (strict && quote.balance < request.points) {
-      throw new AppError('insufficient_points', `${request.points} points were offered but the member holds ${quote.balance}`, { field: 'points', balance: quote.balance });
-    }
+    if (strict && quote.balance < request.points) throw pointsShort(request.points, quote.balance);
     points = { requested: request.points, used: quote.points, amount: quote.amount };
     if (quote.amount > 0) adjustments.push({ target: 'order', amount: quote.amount, code: 'points', description: `${quote.points} points` });
   }
