@@ -1,12 +1,12 @@
 import { useState } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Form, Input, InputNumber, Select, Space, Tag, Typography } from 'antd';
 import { Link } from 'react-router';
 import { ApiError, shopperApi } from '../shared/api';
 import { ProblemAlert } from '../shared/ui';
 import { useI18n } from '../shared/i18n';
 import { money } from '../shared/format';
-import { useShop } from './shop-context';
+import { useCartAnswer, useShop } from './shop-context';
 
 /**
  * Coupons and points on the cart. Each change goes to the server, which checks a code at once
@@ -16,13 +16,12 @@ import { useShop } from './shop-context';
 export function CartDiscounts({ cart }: { cart: any }) {
   const { t, lang } = useI18n();
   const shop = useShop();
-  const qc = useQueryClient();
   const token = shop.cartToken(shop.cart!);
   // Wallet coupons and points belong to the member the cart is for.
   const member = Boolean(cart.customerId && shop.cart?.as === 'shopper' && shop.shopperToken);
   const [code, setCode] = useState('');
   const [points, setPoints] = useState<number | null>(null);
-  const saved = (c: any) => qc.setQueryData(['cart', c.id], c);
+  const saved = useCartAnswer();
 
   const coupons = useMutation({
     mutationFn: (codes: string[]) => shopperApi.put(`/v1/carts/${cart.id}/coupons`, { codes }, { token }),

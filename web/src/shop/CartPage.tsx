@@ -7,7 +7,7 @@ import { shopperApi } from '../shared/api';
 import { ProblemAlert, applyProblem, clearErrorsOnChange } from '../shared/ui';
 import { useI18n } from '../shared/i18n';
 import { money } from '../shared/format';
-import { useCart, useShop } from './shop-context';
+import { useCart, useCartAnswer, useShop } from './shop-context';
 import { currentPosition } from './geo';
 import { CartDiscounts } from './CartDiscounts';
 import { CartTotals, LineDetails } from './CartSummary';
@@ -19,6 +19,7 @@ export function CartPage() {
   const shop = useShop();
   const nav = useNavigate();
   const qc = useQueryClient();
+  const keep = useCartAnswer();
   const [form] = Form.useForm();
   const cart = useCart();
   const [way, setWay] = useState<Way>('pickup');
@@ -41,12 +42,12 @@ export function CartPage() {
       quantity > 0
         ? shopperApi.patch(`/v1/carts/${shop.cart!.id}/lines/${lineId}`, { quantity }, { token })
         : shopperApi.delete(`/v1/carts/${shop.cart!.id}/lines/${lineId}`, { token }),
-    onSuccess: (c) => qc.setQueryData(['cart', c.id], c),
+    onSuccess: keep,
   });
   // The cart follows the chosen way, so its shipping and total are what the order will charge.
   const follow = useMutation({
     mutationFn: (choice: { type: Way; locationId?: string }) => shopperApi.put(`/v1/carts/${shop.cart!.id}/fulfillment`, choice, { token }),
-    onSuccess: (c) => qc.setQueryData(['cart', c.id], c),
+    onSuccess: keep,
   });
   const chooseWay = (w: Way) => {
     setWay(w);

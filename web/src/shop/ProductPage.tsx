@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { App, Button, Card, List, Radio, Space, Spin, Tag, Typography } from 'antd';
 import { EnvironmentOutlined } from '@ant-design/icons';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
@@ -7,7 +7,7 @@ import { ApiError, shopperApi } from '../shared/api';
 import { ProblemAlert } from '../shared/ui';
 import { useI18n } from '../shared/i18n';
 import { money } from '../shared/format';
-import { useShop } from './shop-context';
+import { useCartAnswer, useShop } from './shop-context';
 import { Picture } from './Picture';
 import { currentPosition, type Where } from './geo';
 import { ProductOffers } from './ProductOffers';
@@ -31,7 +31,7 @@ export function ProductPage() {
   const { id } = useParams();
   const shop = useShop();
   const nav = useNavigate();
-  const qc = useQueryClient();
+  const keep = useCartAnswer();
   const { message } = App.useApp();
   const product = useListedProduct(id!);
   const [params] = useSearchParams();
@@ -55,8 +55,8 @@ export function ProductPage() {
       }
       return shopperApi.post(`/v1/carts/${ref.id}/lines`, { variantId: variant.id, quantity: 1 }, { token: shop.cartToken(ref) });
     },
-    onSuccess: (cart) => {
-      qc.setQueryData(['cart', cart.id], cart);
+    onSuccess: async (cart) => {
+      await keep(cart);
       message.success(t('Added to cart'));
     },
   });

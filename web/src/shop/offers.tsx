@@ -1,10 +1,10 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { Button } from 'antd';
 import { useNavigate } from 'react-router';
 import { ApiError, shopperApi } from '../shared/api';
 import { useT } from '../shared/i18n';
-import { useShop, type CartRef } from './shop-context';
+import { useCartAnswer, useShop, type CartRef } from './shop-context';
 import { Account } from './Account';
 import './deals.css';
 
@@ -64,7 +64,7 @@ export function phaseNow(c: { startsAt: string; endsAt: string }, now: number): 
  */
 export function useBuyUnderOffer() {
   const shop = useShop();
-  const qc = useQueryClient();
+  const keep = useCartAnswer();
   const nav = useNavigate();
   return useMutation({
     mutationFn: async ({ variantId, offer }: { variantId: string; offer: Offer }) => {
@@ -83,7 +83,7 @@ export function useBuyUnderOffer() {
         throw new ApiError({ status: 409, code: line.offerProblem.code, detail: line.offerProblem.detail });
       }
       shop.setCart(ref);
-      qc.setQueryData(['cart', ref.id], cart);
+      await keep(cart);
       return cart;
     },
     onSuccess: () => nav('/shop/cart'),

@@ -69,6 +69,18 @@ export function useShop(): Shop {
   return ctx;
 }
 
+/**
+ * Keeps a cart the server just answered with. A read of the cart still in flight (opening a cart
+ * refreshes every cart query) would otherwise land later and show the cart as it was before.
+ */
+export function useCartAnswer() {
+  const qc = useQueryClient();
+  return useCallback(async (cart: { id: string }) => {
+    await qc.cancelQueries({ queryKey: ['cart', cart.id] });
+    qc.setQueryData(['cart', cart.id], cart);
+  }, [qc]);
+}
+
 /** The open cart, priced now; a cart that was checked out or is gone is forgotten. */
 export function useCart() {
   const shop = useShop();
