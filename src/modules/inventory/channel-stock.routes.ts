@@ -96,16 +96,18 @@ export function channelStockRoutes(app: FastifyInstance): void {
     schema: {
       tags,
       summary: 'Variants whose available-to-promise changed since the cursor, with their ATP now',
+      description: 'Poll with the `nextCursor` of the previous answer. A change committed late (after a later change was already sent) still comes on the next poll; a variant may come twice, none is missed.',
       params: channelParams,
       querystring: z.object({
-        cursor: z.string().regex(/^\d+$/, 'a cursor returned by this feed').default('0').describe('nextCursor of the previous call; 0 for everything'),
+        cursor: z.string().regex(/^\d+(\.\d+:\d+:[\d,]*)?$/, 'a cursor returned by this feed').default('0').describe('nextCursor of the previous call; 0 for everything'),
         limit: z.coerce.number().int().min(1).max(1000).default(200),
       }),
       response: { 200: z.object({ data: z.array(z.object({ variantId: z.string(), available: z.number().int(), changeSeq: z.number().int() })), nextCursor: z.string() }) },
     },
   }, async (req) => {
     await getChannel(req.ctx, req.params.id);
-    return stockFeed(req.ctx, { channelId: req.params.id, cursor: Number(req.query.cursor), limit: req.query.limit });
+    const [seq, snapshot] = req.query.cursor.split('.');
+    return stockFeed(req.ctx, { channelId: req.params.id, cursor: { seq: Number(seq), snapshot: snapshot ?? null }, limit: req.query.limit });
   });
 
   r.post('/v1/allocations', {

@@ -27,10 +27,13 @@ export async function getChannelLocations(ctx: Ctx, channelId: string): Promise<
   return { channelId, kind: policy?.kind ?? 'online', locations: rows.map((r) => ({ locationId: r.location_id, priority: r.priority })) };
 }
 
-/** Stamps the levels at these locations as changed, so the stock feed re-sends what ATP they feed. */
+/**
+ * Marks the levels at these locations as changed (the stamp trigger gives them a new change_seq),
+ * so the stock feed re-sends what ATP they feed.
+ */
 async function touchLevels(tx: Executor, locationIds: string[], variantIds?: string[]): Promise<void> {
   if (!locationIds.length) return;
-  let query = q(tx).updateTable('stock_level').set({ change_seq: sql<number>`nextval('stock_change_seq')` }).where('location_id', 'in', locationIds);
+  let query = q(tx).updateTable('stock_level').set({ updated_at: sql<Date>`now()` }).where('location_id', 'in', locationIds);
   if (variantIds) query = query.where('variant_id', 'in', variantIds);
   await query.execute();
 }
@@ -157,22 +160,39 @@ export async function channelAvailability(ctx: Ctx, input: { channelId: string; 
   });
 }
 
+/** Where a stock feed reader is: the last change_seq it was sent, and the snapshot of that read. */
+export interface FeedCursor {
+  seq: number;
+  snapshot: string | null;
+}
+
+const formatFeedCursor = (c: FeedCursor) => (c.snapshot ? `${c.seq}.${c.snapshot}` : String(c.seq));
+
 /**
- * Variants whose ATP on the channel may have changed since `cursor` (a change_seq value), oldest
- * change first, with their ATP now. A bundle comes with any change of a component.
+ * Variants whose ATP on the channel may have changed since `cursor`, oldest change first, with
+ * their ATP now. A bundle comes with any change of a component. A change is sent when its
+ * change_seq is past the cursor, or when its transaction was still in flight at the previous read
+ * (invisible to that read's snapshot) — a sequence number is drawn before commit, so paging by it
+ * alone would skip a change that commits late. A change may come twice; none is missed.
  */
-export async function stockFeed(ctx: Ctx, input: { channelId: string; cursor: number; limit: number }) {
-  const changed = await sql<{ variant_id: string; seq: number }>`
-    SELECT s.variant_id, max(s.change_seq) AS seq FROM stock_level s
-    WHERE s.change_seq > ${input.cursor} AND s.location_id IN (SELECT location_id FROM channel_location WHERE channel_id = ${input.channelId})
-    GROUP BY s.variant_id ORDER BY seq LIMIT ${input.limit}`.execute(ctx.db);
-  const rows = changed.rows.map((r) => ({ variantId: r.variant_id, seq: Number(r.seq) }));
+export async function stockFeed(ctx: Ctx, input: { channelId: string; cursor: FeedCursor; limit: number }) {
+  const { seq, snapshot } = input.cursor;
+  const lateCommits = snapshot
+    ? sql`OR (s.change_xid >= pg_snapshot_xmin(${snapshot}::pg_snapshot) AND NOT pg_visible_in_snapshot(s.change_xid, ${snapshot}::pg_snapshot))`
+    : sql``;
+  const res = await sql<{ snapshot: string; changed: Array<{ variant_id: string; seq: number }> | null }>`
+    SELECT pg_current_snapshot()::text AS snapshot, (SELECT json_agg(c ORDER BY c.seq) FROM (
+      SELECT s.variant_id, max(s.change_seq) AS seq FROM stock_level s
+      WHERE (s.change_seq > ${seq} ${lateCommits})
+        AND s.location_id IN (SELECT location_id FROM channel_location WHERE channel_id = ${input.channelId})
+      GROUP BY s.variant_id ORDER BY seq LIMIT ${input.limit}) c) AS changed`.execute(ctx.db);
+  const rows = (res.rows[0].changed ?? []).map((r) => ({ variantId: r.variant_id, seq: Number(r.seq) }));
   const bundles = await bundlesContaining(ctx.db, rows.map((r) => r.variantId));
   const seqOf = new Map(rows.map((r) => [r.variantId, r.seq]));
   for (const r of rows) for (const b of bundles.get(r.variantId) ?? []) seqOf.set(b, Math.max(seqOf.get(b) ?? 0, r.seq));
   const atp = await channelAvailability(ctx, { channelId: input.channelId, variantIds: [...seqOf.keys()] });
   return {
     data: atp.map((a) => ({ variantId: a.variantId, available: a.available, changeSeq: seqOf.get(a.variantId)! })),
-    nextCursor: String(rows.length ? rows[rows.length - 1].seq : input.cursor),
+    nextCursor: formatFeedCursor({ seq: Math.max(seq, ...rows.map((r) => r.seq)), snapshot: res.rows[0].snapshot }),
   };
 }

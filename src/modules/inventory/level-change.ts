@@ -82,10 +82,10 @@ export async function changeLevel(db: Executor, c: LevelChange): Promise<Level |
   const write = c.create
     ? sql`INSERT INTO stock_level AS s (variant_id, location_id, on_hand, reserved) VALUES (${c.variantId}, ${c.locationId}, ${dOnHand}::int, ${dReserved}::int)
         ON CONFLICT (variant_id, location_id) DO UPDATE
-        SET on_hand = s.on_hand + ${dOnHand}::int, reserved = s.reserved + ${dReserved}::int, change_seq = nextval('stock_change_seq'), updated_at = now()
+        SET on_hand = s.on_hand + ${dOnHand}::int, reserved = s.reserved + ${dReserved}::int, updated_at = now()
         WHERE s.on_hand - s.reserved >= ${need}::int
         RETURNING variant_id, location_id, on_hand, reserved`
-    : sql`UPDATE stock_level SET on_hand = on_hand + ${dOnHand}::int, reserved = reserved + ${dReserved}::int, change_seq = nextval('stock_change_seq'), updated_at = now()
+    : sql`UPDATE stock_level SET on_hand = on_hand + ${dOnHand}::int, reserved = reserved + ${dReserved}::int, updated_at = now()
         WHERE variant_id = ${c.variantId} AND location_id = ${c.locationId} AND on_hand - reserved >= ${need}::int${capGuard(c.capFor, c.variantId, c.locationId, need)}
         RETURNING variant_id, location_id, on_hand, reserved`;
   const m = c.movement;

@@ -114,7 +114,7 @@ async function reserveMany(db: AnyDb, channelId: string | null, expires: number 
       FROM ok JOIN lv ON lv.variant_id = ok.variant_id AND lv.location_id = ok.location_id
       GROUP BY ok.variant_id, ok.location_id, lv.evt
     ), lvl AS (
-      UPDATE stock_level s SET reserved = s.reserved + tot.qty, change_seq = nextval('stock_change_seq'), updated_at = now()
+      UPDATE stock_level s SET reserved = s.reserved + tot.qty, updated_at = now()
       FROM tot WHERE s.variant_id = tot.variant_id AND s.location_id = tot.location_id AND s.on_hand - s.reserved >= tot.qty
       RETURNING s.variant_id, s.location_id, s.on_hand, s.reserved, tot.evt
     ), granted AS (

@@ -95,7 +95,7 @@ async function reserveSingle(db: Executor, line: StockLine, expires: number | nu
   const created = JSON.stringify({ id, channelId, reference: ref, lines: [{ ...line, bundleVariantId: null }], expiresInSeconds: expires });
   const res = await sql<{ created_at: Date; expires_at: Date | null }>`${PREPARED}
     WITH lvl AS (
-      UPDATE stock_level SET reserved = reserved + ${line.quantity}::int, change_seq = nextval('stock_change_seq'), updated_at = now()
+      UPDATE stock_level SET reserved = reserved + ${line.quantity}::int, updated_at = now()
       WHERE variant_id = ${line.variantId} AND location_id = ${line.locationId} AND on_hand - reserved >= ${line.quantity}::int${capGuard(channelId, line.variantId, line.locationId, line.quantity)}
       RETURNING variant_id, location_id, on_hand, reserved
     ), res AS (
