@@ -3,26 +3,57 @@ import type { Ctx } from '../../platform/context.js';
 import type { PricingInput, PricingResult, UsageCounters } from './promotion.types.js';
 import { evaluatePromotions, limitedCandidates } from './evaluate.js';
 import { latestSnapshot, snapshotFor } from './snapshot.service.js';
+import { sharedRead } from '../../platform/shared-read.js';
 
 interface Fresh {
   stamp: string;
   usage: UsageCounters;
 }
 
+interface Want {
+  ids: string[];
+  customerId: string;
+}
+
+interface Counters {
+  stamp: string;
+  promotions: Map<string, { used: number; spent: number }>;
+  /** A customer's uses by `promotionId customerId`. */
+  customerUses: Map<string, number>;
+}
+
 /**
- * One round trip: the version stamp, and the live counters of the limited promotions `ids` (the
- * snapshot's copy of a counter is only as fresh as the last promotion change).
+ * One round trip for every pricing waiting on it: the version stamp, and the live counters of the
+ * limited promotions each of them considers (the snapshot's copy of a counter is only as fresh as
+ * the last promotion change), with each customer's own uses.
  */
+const readCounters = sharedRead<Want, Counters>(async (db, wants) => {
+  const ids = [...new Set(wants.flatMap((w) => w.ids))];
+  const pairs = wants.flatMap((w) => w.ids.map((id) => [id, w.customerId]));
+  const { rows } = await sql<{ stamp: string; promotions: Array<[string, number, string]> | null; uses: Array<[string, string, number]> | null }>`${PREPARED}
+    SELECT v.stamp,
+      (SELECT json_agg(json_build_array(p.id, p.used, p.spent)) FROM promotion p WHERE p.id = ANY(${ids}::text[])) AS promotions,
+      (SELECT json_agg(json_build_array(u.promotion_id, u.customer_id, u.used))
+         FROM unnest(${pairs.map((p) => p[0])}::text[], ${pairs.map((p) => p[1])}::text[]) AS k(promotion_id, customer_id)
+         JOIN promotion_customer_use u USING (promotion_id, customer_id)) AS uses
+    FROM promotion_version v WHERE v.id = 1`.execute(db);
+  const row = rows[0];
+  return {
+    stamp: row.stamp,
+    promotions: new Map((row.promotions ?? []).map(([id, used, spent]) => [id, { used, spent: Number(spent) }])),
+    customerUses: new Map((row.uses ?? []).map(([id, customer, used]) => [`${id} ${customer}`, used])),
+  };
+});
+
 async function readFresh(db: Executor, ids: string[], customerId?: string): Promise<Fresh> {
-  const { rows } = await sql<{ stamp: string; id: string | null; used: number | null; spent: number | null; customer_used: number | null }>`${PREPARED}
-    SELECT v.stamp, p.id, p.used, p.spent, u.used AS customer_used
-    FROM promotion_version v
-    LEFT JOIN promotion p ON p.id = ANY(${ids}::text[])
-    LEFT JOIN promotion_customer_use u ON u.promotion_id = p.id AND u.customer_id = ${customerId ?? ''}
-    WHERE v.id = 1`.execute(db);
+  const customer = customerId ?? '';
+  const counters = await readCounters(db, { ids, customerId: customer });
   const usage: UsageCounters = new Map();
-  for (const r of rows) if (r.id) usage.set(r.id, { used: r.used!, spent: Number(r.spent), customerUsed: r.customer_used ?? 0 });
-  return { stamp: rows[0].stamp, usage };
+  for (const id of ids) {
+    const p = counters.promotions.get(id);
+    if (p) usage.set(id, { ...p, customerUsed: counters.customerUses.get(`${id} ${customer}`) ?? 0 });
+  }
+  return { stamp: counters.stamp, usage };
 }
 
 /**
