@@ -70,11 +70,12 @@ function runPhase(candidates: CompiledPromotion[], start: Work, env: Env, out: N
   const misses: NotApplied[] = [];
   const stacked: Outcome = { effects: [], work: start, total: 0 };
   const exclusive: Effect[] = [];
+  const explain = env.input.explain !== false;
   for (const c of candidates) {
     const alone = c.promotion.stacking === 'exclusive';
     const r = tryPromotion(c, alone ? start : stacked.work, env);
     if (!('c' in r)) {
-      misses.push({ promotionId: c.promotion.id, reason: r.reason, detail: r.detail });
+      if (explain) misses.push({ promotionId: c.promotion.id, reason: r.reason, detail: r.detail });
     } else if (alone) {
       exclusive.push(r);
     } else {
@@ -89,7 +90,7 @@ function runPhase(candidates: CompiledPromotion[], start: Work, env: Env, out: N
     const best = winner ? winner.total : stacked.total;
     if (e.total > best || (e.total === best && !winner && !stacked.effects.length)) winner = e;
   }
-  const losers = winner ? [...stacked.effects, ...exclusive.filter((e) => e !== winner)] : exclusive;
+  const losers = !explain ? [] : winner ? [...stacked.effects, ...exclusive.filter((e) => e !== winner)] : exclusive;
   for (const e of losers) {
     const detail = winner
       ? `${winner.c.promotion.name} (${winner.c.promotion.id}) gives ${winner.total}, more than this offer's ${e.total} alone or combined`
@@ -100,8 +101,13 @@ function runPhase(candidates: CompiledPromotion[], start: Work, env: Env, out: N
   return winner ? { effects: [winner], work: commit(start, winner), total: winner.total } : stacked;
 }
 
+/** A pricing asks twice for the same cart's candidates (which counters to read, then the evaluation). */
+const lastCandidates = new WeakMap<PricingInput, { s: PromotionSnapshot; found: CompiledPromotion[] }>();
+
 /** Automatic promotions that may concern the cart, from the snapshot's indexes, in priority order. */
 function automaticCandidates(s: PromotionSnapshot, input: PricingInput): CompiledPromotion[] {
+  const known = lastCandidates.get(input);
+  if (known?.s === s) return known.found;
   // Marking ranks and reading them back in order gives the priority order without sorting.
   const marked = new Uint8Array(s.byRank.length);
   const mark = (list: CompiledPromotion[] | undefined) => {
@@ -117,15 +123,16 @@ function automaticCandidates(s: PromotionSnapshot, input: PricingInput): Compile
   }
   const found: CompiledPromotion[] = [];
   for (let r = 0; r < marked.length; r++) if (marked[r]) found.push(s.byRank[r]);
+  lastCandidates.set(input, { s, found });
   return found;
 }
 
-function couponCandidates(s: PromotionSnapshot, ids: string[], out: NotApplied[]): CompiledPromotion[] {
+function couponCandidates(s: PromotionSnapshot, input: PricingInput, ids: string[], out: NotApplied[]): CompiledPromotion[] {
   const found: CompiledPromotion[] = [];
   for (const id of new Set(ids)) {
     const c = s.byId.get(id);
     if (c && c.promotion.trigger === 'coupon') found.push(c);
-    else out.push({ promotionId: id, reason: 'not_available', detail: c ? 'an automatic promotion cannot be presented as a coupon' : 'no active coupon promotion has this id' });
+    else if (input.explain !== false) out.push({ promotionId: id, reason: 'not_available', detail: c ? 'an automatic promotion cannot be presented as a coupon' : 'no active coupon promotion has this id' });
   }
   return found.sort((a, b) => a.rank - b.rank);
 }
@@ -144,7 +151,7 @@ export function evaluatePromotions(s: PromotionSnapshot, input: PricingInput, us
   const notApplied: NotApplied[] = [];
   const start: Work = { current: input.lines.map((l) => l.unitPrice * l.quantity), shipping: input.shipping };
   const auto = runPhase(automaticCandidates(s, input), start, env, notApplied);
-  const coupons = input.couponPromotionIds?.length ? runPhase(couponCandidates(s, input.couponPromotionIds, notApplied), auto.work, env, notApplied) : null;
+  const coupons = input.couponPromotionIds?.length ? runPhase(couponCandidates(s, input, input.couponPromotionIds, notApplied), auto.work, env, notApplied) : null;
   const effects = coupons ? [...auto.effects, ...coupons.effects] : auto.effects;
   const final = coupons ? coupons.work : auto.work;
 

@@ -95,6 +95,8 @@ export interface PricingInput {
   shipping: number;
   /** Coupon promotions the shopper presents (the coupons module resolves codes to these ids). */
   couponPromotionIds?: string[];
+  /** false leaves `notApplied` empty and spares working out why each offer did not apply. */
+  explain?: boolean;
 }
 
 export interface PriceAdjustment {

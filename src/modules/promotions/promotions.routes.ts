@@ -73,7 +73,6 @@ export function promotionRoutes(app: FastifyInstance): void {
     },
   }, async (req) => {
     const { at, ...cart } = req.body.cart;
-    const result = await priceWithPromotions(req.ctx, { ...cart, ...(at ? { at: new Date(at) } : {}) });
-    return req.body.explain ? result : { ...result, notApplied: [] };
+    return priceWithPromotions(req.ctx, { ...cart, explain: req.body.explain, ...(at ? { at: new Date(at) } : {}) });
   });
 }

@@ -110,8 +110,22 @@ describe('preview', () => {
     const later = (await t.call('POST', '/v1/promotions/preview', { cart: sampleCart() })).body;
     expect(later.applied).toEqual([]);
     expect(later.notApplied).toContainEqual({ promotionId: ship.id, reason: 'condition_not_met', detail: 'needs 100000 of qualifying items, the cart has 24800' });
+    const lean = (await t.call('POST', '/v1/promotions/preview', { cart: sampleCart(), explain: false })).body;
+    expect(lean).toEqual({ ...later, notApplied: [] });
     await t.call('POST', `/v1/promotions/${ship.id}/deactivate`);
     await t.call('POST', `/v1/promotions/${coupon.id}/deactivate`);
+  });
+
+  it("prices the shopper's cart without explanation to the same amounts", async () => {
+    const p = (await t.call('POST', '/v1/promotions', mj({ name: '满200减30 lean', conditions: { channelIds: [channelId] } }))).body;
+    const excl = (await t.call('POST', '/v1/promotions', mj({ name: '满200减10 exclusive', stacking: 'exclusive', rule: { type: 'threshold', tiers: [{ minSubtotal: 20_000, discount: 1000 }] } }))).body;
+    const cart = sampleCart({ couponPromotionIds: ['not_a_coupon'] });
+    const full = (await t.call('POST', '/v1/promotions/preview', { cart })).body;
+    expect(full.notApplied.map((n: any) => n.promotionId)).toEqual(expect.arrayContaining([excl.id, 'not_a_coupon']));
+    const lean = await t.call('POST', '/v1/promotions/preview', { cart, explain: false });
+    expect(lean.status).toBe(200);
+    expect(lean.body).toEqual({ ...full, notApplied: [] });
+    for (const id of [p.id, excl.id]) await t.call('POST', `/v1/promotions/${id}/deactivate`);
   });
 
   it('rejects a malformed cart naming the field', async () => {
