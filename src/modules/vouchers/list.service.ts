@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder } from 'kysely';
+import { sql } from 'kysely';
 import { tables, type Executor } from '../../platform/db.js';
 import { notFound } from '../../platform/errors.js';
 import type { Actor } from '../../platform/auth.js';
@@ -7,7 +7,7 @@ import type { VoucherStatus, VouchersTables } from './vouchers.tables.js';
 import { toVoucher, type Voucher } from './vouchers.types.js';
 import { voucherQr } from './codes.js';
 import { loadPlaces } from './places.js';
-import type { PlaceOwner } from './validity.js';
+import { isOwnStore, validAtSql, type PlaceOwner } from './validity.js';
 
 const q = (db: Executor) => tables<VouchersTables>(db);
 
@@ -25,17 +25,14 @@ export interface VoucherFilter {
 /** The stores a clerk works at, or null for anyone not bound to stores. */
 const clerkStores = (a: Actor): string[] | null => (a.kind === 'staff' && a.role === 'clerk' ? a.storeIds : null);
 
-/** SQL twin of isValidAt: the voucher may be redeemed at one of `places`. */
+/** The vouchers redeemable at one of `places`. */
 function validAtAny(places: PlaceOwner[]) {
-  const ids = places.map((p) => p.id);
   const partnerIds = [...new Set(places.flatMap((p) => (p.partnerId ? [p.partnerId] : [])))];
-  const ownStore = places.some((p) => p.partnerId === null && p.kind === 'store');
-  return (e: ExpressionBuilder<VouchersTables, 'voucher'>) =>
-    e.or([
-      e.and([e('scope', '=', 'locations'), sql<boolean>`location_ids && ${ids}::text[]`]),
-      e.and([e('scope', '=', 'partners'), sql<boolean>`partner_ids && ${partnerIds}::text[]`]),
-      ...(ownStore ? [e('scope', '=', 'own_stores')] : []),
-    ]);
+  return validAtSql('voucher', {
+    ids: sql`${places.map((p) => p.id)}::text[]`,
+    partnerIds: sql`${partnerIds}::text[]`,
+    ownStore: sql`${places.some(isOwnStore)}::boolean`,
+  });
 }
 
 /**

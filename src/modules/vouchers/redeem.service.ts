@@ -1,4 +1,4 @@
-import { inTx, PREPARED, sql, tables, type Executor } from '../../platform/db.js';
+import { inTx, sql, tables, type Executor } from '../../platform/db.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { emit } from '../../platform/outbox.js';
@@ -9,6 +9,7 @@ import { toVoucher, type Voucher } from './vouchers.types.js';
 import { normalizeVoucherCode } from './codes.js';
 import { isValidAt, refusal, REFUSAL_MESSAGES, type PlaceOwner, type RefusalCode } from './validity.js';
 import { loadPlace } from './places.js';
+import { redeemCoalesced } from './redemption-batch.js';
 
 const q = (db: Executor) => tables<VouchersTables>(db);
 
@@ -33,10 +34,12 @@ export interface VoucherLookup {
 
 const refuse = (code: RefusalCode, v: VoucherRow) => new AppError(code, REFUSAL_MESSAGES[code], { field: 'code', voucherId: v.id });
 
+const unknownCode = () => new AppError('not_found', 'no voucher has this code', { field: 'code' });
+
 async function voucherByCode(db: Executor, input: string): Promise<VoucherRow> {
   const code = normalizeVoucherCode(input);
   const row = code ? await q(db).selectFrom('voucher').selectAll().where('code', '=', code).executeTakeFirst() : undefined;
-  if (!row) throw new AppError('not_found', 'no voucher has this code', { field: 'code' });
+  if (!row) throw unknownCode();
   return row;
 }
 
@@ -60,56 +63,23 @@ export async function lookupVoucher(ctx: Ctx, input: { code: string; locationId?
 }
 
 /**
- * Redeems one use of the voucher at a store. The conditional UPDATE is the guard: of any number of
- * clerks scanning the same code at once, exactly as many succeed as there are uses left, and the
- * unique (voucher, use_no) backs it. A refused redemption changes nothing.
- *
- * Two queries and no explicit transaction, so the voucher row is locked only while one statement
- * runs: the voucher is read first (where it may be used, its partner and settlement are fixed at
- * issue, so a plain read decides validity here), then one statement takes the use, records the
- * redemption, the partner's settlement entry and the event, all-or-nothing.
+ * Redeems one use of the voucher at a store. Concurrent redemptions go to the database together
+ * (see redemption-batch.ts): one statement locks each voucher, takes a use only while it is active,
+ * unexpired, valid at the location and has uses left, and records the redemption, the partner's
+ * settlement entry and the event, all-or-nothing per request. Of any number of clerks scanning the
+ * same code at once, exactly as many succeed as there are uses left, and the unique
+ * (voucher, use_no) backs it. A refused redemption changes nothing.
  */
 export async function redeemVoucher(ctx: Ctx, input: { code: string; locationId: string }): Promise<Redemption> {
   requireStore(ctx.actor, input.locationId);
-  const [place, before] = await Promise.all([loadPlace(ctx, input.locationId), voucherByCode(ctx.db, input.code)]);
-  const reason = reasonAt(before, place, new Date());
-  if (reason) throw refuse(reason, before);
-  const redemptionId = newId('vrd');
-  const settled = before.partner_id !== null && place.partnerId === before.partner_id;
-  const settlement = settled
-    ? sql`, s AS (
-        INSERT INTO partner_settlement_entry (id, partner_id, voucher_id, redemption_id, location_id, kind, amount, currency, occurred_at)
-        SELECT ${newId('pse')}, v.partner_id, v.id, r.id, r.location_id, 'redemption', v.settlement_amount, v.currency, r.redeemed_at FROM v, r)`
-    : sql``;
-  const res = await sql<VoucherRow & { use_no: number; redeemed_at: Date }>`${PREPARED}
-    WITH v AS (
-      UPDATE voucher
-         SET uses_left = uses_left - 1,
-             redemption_count = redemption_count + 1,
-             status = CASE WHEN uses_left = 1 THEN 'used_up' ELSE status END
-       WHERE id = ${before.id} AND uses_left > 0 AND status = 'active' AND expires_at > now()
-   RETURNING *
-    ), r AS (
-      INSERT INTO voucher_redemption (id, voucher_id, use_no, location_id, redeemed_by)
-      SELECT ${redemptionId}, v.id, v.redemption_count, ${place.id}, ${ctx.actor.id} FROM v
-      RETURNING id, location_id, use_no, redeemed_at
-    )${settlement}, ev AS (
-      INSERT INTO outbox_event (id, type, aggregate_id, payload)
-      SELECT ${newId('evt')}, 'voucher.redeemed', v.id, jsonb_build_object(
-        'id', v.id, 'redemptionId', r.id, 'useNo', r.use_no, 'usesLeft', v.uses_left, 'locationId', r.location_id,
-        'partnerId', ${place.partnerId}::text, 'customerId', v.customer_id, 'orderId', v.order_id, 'templateId', v.template_id,
-        'settlementAmount', ${settled ? sql`v.settlement_amount` : sql`0`}, 'currency', v.currency, 'redeemedBy', ${ctx.actor.id}::text)
-      FROM v, r
-    )
-    SELECT v.*, r.use_no, r.redeemed_at FROM v, r`.execute(ctx.db);
-  const row = res.rows[0];
-  if (!row) {
-    // Someone else took the last use (or it expired or was voided) since our read: say which.
-    const now = await voucherByCode(ctx.db, input.code);
-    throw refuse(reasonAt(now, place, new Date()) ?? 'voucher_used_up', now);
-  }
-  const { use_no, redeemed_at, ...v } = row;
-  return toRedemption({ id: redemptionId, voucher_id: v.id, use_no, location_id: place.id, redeemed_by: ctx.actor.id, redeemed_at, reversed_at: null, reversed_by: null }, v as VoucherRow);
+  const code = normalizeVoucherCode(input.code);
+  if (!code) throw unknownCode();
+  const { place, voucher, taken, at } = await redeemCoalesced({ ctx, code, locationId: input.locationId });
+  if (!voucher) throw unknownCode();
+  // Not taken: say why, as of the statement; a valid voucher refused was used up by its batch.
+  if (!taken) throw refuse(reasonAt(voucher, place, at) ?? 'voucher_used_up', voucher);
+  const redemption = { id: taken.id, voucher_id: voucher.id, use_no: taken.useNo, location_id: place.id, redeemed_by: ctx.actor.id, redeemed_at: at, reversed_at: null, reversed_by: null };
+  return toRedemption(redemption, { ...voucher, uses_left: taken.usesLeft, status: taken.status });
 }
 
 function toRedemption(r: RedemptionRow, v: VoucherRow): Redemption {

@@ -20,40 +20,9 @@ afterAll(async () => {
 const db = () => t.omni.database.db;
 const CODE = /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
 
-/** A template valid at partner A's stores (settled 50.00 per use) unless `over` says otherwise. */
-async function template(over: Record<string, unknown> = {}) {
-  return w.ok('POST', '/v1/voucher-templates', {
-    name: 'Free lens fitting',
-    usesPerVoucher: 1,
-    validity: { days: 30 },
-    validAt: { scope: 'partners', partnerIds: [w.partnerA.id] },
-    faceValue: { amount: 20000, currency: 'CNY' },
-    settlement: { partnerId: w.partnerA.id, amountPerRedemption: 5000 },
-    ...over,
-  });
-}
-
-async function issue(templateId: string, quantity = 1, customerId?: string) {
-  const res = await t.call('POST', '/v1/vouchers/issue', { templateId, quantity, reason: 'spend 200 online, get a lens voucher', customerId });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.data as any[];
-}
-
-const redeem = (code: string, locationId: string, token: string) => t.call('POST', '/v1/vouchers/redeem', { code, locationId }, { token });
-
-/** What a refused redemption must leave untouched: the voucher row, its redemptions, ledger and events. */
-async function snapshot(voucherId: string) {
-  return {
-    voucher: await db().selectFrom('voucher').selectAll().where('id', '=', voucherId).executeTakeFirst(),
-    redemptions: await db().selectFrom('voucher_redemption').selectAll().where('voucher_id', '=', voucherId).execute(),
-    ledger: await db().selectFrom('partner_settlement_entry').selectAll().where('voucher_id', '=', voucherId).execute(),
-    events: await eventsOf(t, 'voucher.redeemed', voucherId),
-  };
-}
-
 describe('voucher templates', () => {
   it('ties a service variant to terms, and refuses terms that cannot work', async () => {
-    const made = await template({ variantId: w.exam.id });
+    const made = await w.template({ variantId: w.exam.id });
     expect(made).toMatchObject({ variantId: w.exam.id, status: 'active', usesPerVoucher: 1, validity: { days: 30 }, settlement: { partnerId: w.partnerA.id, amountPerRedemption: 5000 } });
     const dup = await t.call('POST', '/v1/voucher-templates', { ...made, id: undefined, status: undefined, createdAt: undefined, updatedAt: undefined });
     expect(dup.status).toBe(409);
@@ -86,8 +55,8 @@ const base = () => ({ name: 'Exam', usesPerVoucher: 1, validity: { days: 10 }, v
 
 describe('issuing and redeeming', () => {
   it('issues readable unique codes, looks one up, redeems it once at a partner store and records it', async () => {
-    const tpl = await template();
-    const vouchers = await issue(tpl.id, 3);
+    const tpl = await w.template();
+    const vouchers = await w.issue(tpl.id, 3);
     expect(vouchers).toHaveLength(3);
     for (const v of vouchers) expect(v.code).toMatch(CODE);
     expect(new Set(vouchers.map((v) => v.code)).size).toBe(3);
@@ -102,25 +71,25 @@ describe('issuing and redeeming', () => {
     const lookB = await t.call('GET', `/v1/vouchers/by-code/${typed}?locationId=${w.b1.id}`, undefined, { token: w.clerks.b1 });
     expect(lookB.body.here).toEqual({ locationId: w.b1.id, redeemable: false, reason: 'voucher_not_valid_here' });
 
-    const done = await redeem(typed, w.a1.id, w.clerks.a1);
+    const done = await w.redeem(typed, w.a1.id, w.clerks.a1);
     expect(done.status).toBe(201);
     expect(done.body).toMatchObject({ voucherId: vouchers[0].id, useNo: 1, locationId: w.a1.id, usesLeft: 0, voucher: { status: 'used_up' } });
     expect(await eventsOf(t, 'voucher.redeemed', vouchers[0].id)).toEqual([expect.objectContaining({ locationId: w.a1.id, partnerId: w.partnerA.id, settlementAmount: 5000 })]);
 
-    const again = await redeem(vouchers[0].code, w.a1.id, w.clerks.a1);
+    const again = await w.redeem(vouchers[0].code, w.a1.id, w.clerks.a1);
     expect(again.status).toBe(409);
     expect(again.headers['content-type']).toContain('application/problem+json');
     expect(again.body.code).toBe('voucher_used_up');
   });
 
   it('two clerks redeeming one voucher at the same instant: exactly one succeeds', async () => {
-    const tpl = await template();
+    const tpl = await w.template();
     for (let round = 0; round < 5; round++) {
-      const [v] = await issue(tpl.id);
-      const results = await Promise.all([redeem(v.code, w.a1.id, w.clerks.a1), redeem(v.code, w.a2.id, w.clerks.a2)]);
+      const [v] = await w.issue(tpl.id);
+      const results = await Promise.all([w.redeem(v.code, w.a1.id, w.clerks.a1), w.redeem(v.code, w.a2.id, w.clerks.a2)]);
       expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
       expect(results.find((r) => r.status === 409)!.body.code).toBe('voucher_used_up');
-      const s = await snapshot(v.id);
+      const s = await w.snapshot(v.id);
       expect(s.redemptions).toHaveLength(1);
       expect(s.ledger).toHaveLength(1);
       expect(s.voucher).toMatchObject({ uses_left: 0, status: 'used_up' });
@@ -128,15 +97,15 @@ describe('issuing and redeeming', () => {
   });
 
   it('a 3-use voucher under 10 simultaneous redemptions is redeemed exactly 3 times', async () => {
-    const tpl = await template({ usesPerVoucher: 3 });
+    const tpl = await w.template({ usesPerVoucher: 3 });
     for (let round = 0; round < 3; round++) {
-      const [v] = await issue(tpl.id);
-      const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? redeem(v.code, w.a1.id, w.clerks.a1) : redeem(v.code, w.a2.id, w.clerks.a2))));
+      const [v] = await w.issue(tpl.id);
+      const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? w.redeem(v.code, w.a1.id, w.clerks.a1) : w.redeem(v.code, w.a2.id, w.clerks.a2))));
       const won = results.filter((r) => r.status === 201);
       expect(won).toHaveLength(3);
       expect(results.filter((r) => r.status !== 201).map((r) => r.body.code)).toEqual(Array(7).fill('voucher_used_up'));
       expect(won.map((r) => r.body.useNo).sort()).toEqual([1, 2, 3]);
-      const s = await snapshot(v.id);
+      const s = await w.snapshot(v.id);
       expect(s.voucher).toMatchObject({ uses_left: 0, status: 'used_up' });
       expect(s.redemptions).toHaveLength(3);
       expect(s.ledger.map((e: any) => Number(e.amount))).toEqual([5000, 5000, 5000]);
@@ -144,65 +113,65 @@ describe('issuing and redeeming', () => {
   });
 
   it('refuses expired, voided, foreign-store, other-partner and unknown codes and changes nothing', async () => {
-    const tpl = await template({ usesPerVoucher: 2 });
-    const [v, toVoid, toExpire] = await issue(tpl.id, 3);
-    const before = await snapshot(v.id);
+    const tpl = await w.template({ usesPerVoucher: 2 });
+    const [v, toVoid, toExpire] = await w.issue(tpl.id, 3);
+    const before = await w.snapshot(v.id);
 
     // A store of another partner: its own clerk at its own store.
-    const foreign = await redeem(v.code, w.b1.id, w.clerks.b1);
+    const foreign = await w.redeem(v.code, w.b1.id, w.clerks.b1);
     expect(foreign.status).toBe(422);
     expect(foreign.body).toMatchObject({ code: 'voucher_not_valid_here', field: 'code' });
     // The brand's own store is not one of partner A's.
-    expect((await redeem(v.code, w.own.id, w.clerks.own)).body.code).toBe('voucher_not_valid_here');
+    expect((await w.redeem(v.code, w.own.id, w.clerks.own)).body.code).toBe('voucher_not_valid_here');
     // Another partner's clerk naming a store of partner A: not their store.
-    const otherClerk = await redeem(v.code, w.a1.id, w.clerks.b1);
+    const otherClerk = await w.redeem(v.code, w.a1.id, w.clerks.b1);
     expect(otherClerk.status).toBe(403);
     expect(otherClerk.body.code).toBe('store_out_of_scope');
     expect((await t.call('GET', `/v1/vouchers/by-code/${v.code}?locationId=${w.a1.id}`, undefined, { token: w.clerks.b1 })).status).toBe(403);
 
-    const unknown = await redeem('ZZZZ-ZZZZ-ZZZZ', w.a1.id, w.clerks.a1);
+    const unknown = await w.redeem('ZZZZ-ZZZZ-ZZZZ', w.a1.id, w.clerks.a1);
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ code: 'not_found', field: 'code' });
-    expect((await redeem('not a code', w.a1.id, w.clerks.a1)).body.code).toBe('not_found');
-    expect((await redeem(v.code, 'loc_missing', w.clerks.a1)).status).toBe(403); // not the clerk's store either
-    expect((await redeem(v.code, 'loc_missing', t.ownerToken)).body).toMatchObject({ code: 'not_found', field: 'locationId' });
-    expect(await snapshot(v.id)).toEqual(before);
+    expect((await w.redeem('not a code', w.a1.id, w.clerks.a1)).body.code).toBe('not_found');
+    expect((await w.redeem(v.code, 'loc_missing', w.clerks.a1)).status).toBe(403); // not the clerk's store either
+    expect((await w.redeem(v.code, 'loc_missing', t.ownerToken)).body).toMatchObject({ code: 'not_found', field: 'locationId' });
+    expect(await w.snapshot(v.id)).toEqual(before);
 
     const voided = await t.call('POST', `/v1/vouchers/${toVoid.id}/void`, { reason: 'sent to the wrong shopper' });
     expect(voided.body).toMatchObject({ status: 'voided' });
-    const afterVoid = await snapshot(toVoid.id);
-    expect((await redeem(toVoid.code, w.a1.id, w.clerks.a1)).body.code).toBe('voucher_voided');
-    expect(await snapshot(toVoid.id)).toEqual(afterVoid);
+    const afterVoid = await w.snapshot(toVoid.id);
+    expect((await w.redeem(toVoid.code, w.a1.id, w.clerks.a1)).body.code).toBe('voucher_voided');
+    expect(await w.snapshot(toVoid.id)).toEqual(afterVoid);
 
     // Time passes: the voucher's end moves into the past.
     await db().updateTable('voucher').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', toExpire.id).execute();
-    const expiredBefore = await snapshot(toExpire.id);
-    const expired = await redeem(toExpire.code, w.a1.id, w.clerks.a1);
+    const expiredBefore = await w.snapshot(toExpire.id);
+    const expired = await w.redeem(toExpire.code, w.a1.id, w.clerks.a1);
     expect(expired.status).toBe(409);
     expect(expired.body.code).toBe('voucher_expired');
-    expect(await snapshot(toExpire.id)).toEqual(expiredBefore);
+    expect(await w.snapshot(toExpire.id)).toEqual(expiredBefore);
   });
 
   it('a redemption made by mistake is reversed once, by staff of that store, and the use comes back', async () => {
-    const tpl = await template();
-    const [v] = await issue(tpl.id);
-    const r = (await redeem(v.code, w.a1.id, w.clerks.a1)).body;
+    const tpl = await w.template();
+    const [v] = await w.issue(tpl.id);
+    const r = (await w.redeem(v.code, w.a1.id, w.clerks.a1)).body;
     expect((await t.call('POST', `/v1/voucher-redemptions/${r.id}/reverse`, undefined, { token: w.clerks.b1 })).status).toBe(404);
     const back = await t.call('POST', `/v1/voucher-redemptions/${r.id}/reverse`, undefined, { token: w.clerks.a1 });
     expect(back.status).toBe(200);
     expect(back.body).toMatchObject({ usesLeft: 1, voucher: { status: 'active' } });
     expect(back.body.reversedAt).not.toBeNull();
     expect((await t.call('POST', `/v1/voucher-redemptions/${r.id}/reverse`, undefined, { token: w.clerks.a1 })).body.code).toBe('invalid_state');
-    const second = await redeem(v.code, w.a2.id, w.clerks.a2);
+    const second = await w.redeem(v.code, w.a2.id, w.clerks.a2);
     expect(second.body).toMatchObject({ useNo: 2, usesLeft: 0 });
   });
 });
 
 describe('who sees which vouchers', () => {
   it('a partner clerk lists only vouchers valid at their stores, with codes masked', async () => {
-    const forA = (await issue((await template()).id))[0];
-    const forB = (await issue((await template({ validAt: { scope: 'partners', partnerIds: [w.partnerB.id] }, settlement: null })).id))[0];
-    const ownOnly = (await issue((await template({ validAt: { scope: 'own_stores' }, settlement: null })).id))[0];
+    const forA = (await w.issue((await w.template()).id))[0];
+    const forB = (await w.issue((await w.template({ validAt: { scope: 'partners', partnerIds: [w.partnerB.id] }, settlement: null })).id))[0];
+    const ownOnly = (await w.issue((await w.template({ validAt: { scope: 'own_stores' }, settlement: null })).id))[0];
 
     const seenBy = async (token: string) => (await t.call('GET', '/v1/vouchers?limit=100', undefined, { token })).body.data.map((v: any) => v.id);
     const a = await seenBy(w.clerks.a1);
@@ -231,9 +200,9 @@ describe('who sees which vouchers', () => {
     const session = await t.call('POST', '/v1/shopper/auth/sessions', { email: 'mei@example.com', code }, { token: null });
     expect(session.status).toBe(201);
     const customerId = session.body.customer.id;
-    const tpl = await template();
-    const mine = await issue(tpl.id, 2, customerId);
-    await issue(tpl.id, 1); // someone else's
+    const tpl = await w.template();
+    const mine = await w.issue(tpl.id, 2, customerId);
+    await w.issue(tpl.id, 1); // someone else's
 
     const res = await t.call('GET', '/v1/shopper/vouchers', undefined, { token: session.body.token });
     expect(res.status).toBe(200);

@@ -43,8 +43,37 @@ export async function voucherWorld(t: TestApp) {
     ],
   });
   const [exam, examCard] = product.variants;
+  /** A template valid at partner A's stores (settled 50.00 per use) unless `over` says otherwise. */
+  const template = (over: Record<string, unknown> = {}) =>
+    ok('POST', '/v1/voucher-templates', {
+      name: 'Free lens fitting',
+      usesPerVoucher: 1,
+      validity: { days: 30 },
+      validAt: { scope: 'partners', partnerIds: [partnerA.id] },
+      faceValue: { amount: 20000, currency: 'CNY' },
+      settlement: { partnerId: partnerA.id, amountPerRedemption: 5000 },
+      ...over,
+    });
+  const issue = async (templateId: string, quantity = 1, customerId?: string) => {
+    const res = await t.call('POST', '/v1/vouchers/issue', { templateId, quantity, reason: 'spend 200 online, get a lens voucher', customerId });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body.data as any[];
+  };
+  const redeem = (code: string, locationId: string, token: string) => t.call('POST', '/v1/vouchers/redeem', { code, locationId }, { token });
+  const db = t.omni.database.db;
+  /** What a refused redemption must leave untouched: the voucher row, its redemptions, ledger and events. */
+  const snapshot = async (voucherId: string) => ({
+    voucher: await db.selectFrom('voucher').selectAll().where('id', '=', voucherId).executeTakeFirst(),
+    redemptions: await db.selectFrom('voucher_redemption').selectAll().where('voucher_id', '=', voucherId).orderBy('use_no').execute(),
+    ledger: await db.selectFrom('partner_settlement_entry').selectAll().where('voucher_id', '=', voucherId).orderBy('id').execute(),
+    events: await eventsOf(t, 'voucher.redeemed', voucherId),
+  });
   return {
     ok,
+    template,
+    issue,
+    redeem,
+    snapshot,
     partnerA,
     partnerB,
     own,

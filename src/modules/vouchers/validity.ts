@@ -1,3 +1,4 @@
+import { sql, type RawBuilder } from 'kysely';
 import type { VoucherScope } from './vouchers.tables.js';
 
 /** Where a voucher may be redeemed, as copied onto it from its template when it was issued. */
@@ -14,17 +15,33 @@ export interface PlaceOwner {
   kind: 'store' | 'warehouse';
 }
 
+/** A store of the brand itself, not a partner's and not a warehouse. */
+export const isOwnStore = (location: PlaceOwner): boolean => location.partnerId === null && location.kind === 'store';
+
 /** Whether a voucher may be redeemed at a location: own stores, listed locations, or partners' stores. */
 export function isValidAt(places: VoucherPlaces, location: PlaceOwner): boolean {
   switch (places.scope) {
     case 'own_stores':
-      return location.partnerId === null && location.kind === 'store';
+      return isOwnStore(location);
     case 'locations':
       return places.locationIds.includes(location.id);
     case 'partners':
       return location.partnerId !== null && places.partnerIds.includes(location.partnerId);
   }
 }
+
+/** Locations as SQL values: their ids, their partners' ids, and whether one of them is an own store. */
+export interface PlacesSql {
+  ids: RawBuilder<string[]>;
+  partnerIds: RawBuilder<string[]>;
+  ownStore: RawBuilder<boolean>;
+}
+
+/** SQL twin of isValidAt over the voucher row aliased `v`: may it be redeemed at one of `at`. */
+export const validAtSql = (v: string, at: PlacesSql) => sql<boolean>`CASE ${sql.ref(`${v}.scope`)}
+    WHEN 'own_stores' THEN ${at.ownStore}
+    WHEN 'locations' THEN ${sql.ref(`${v}.location_ids`)} && ${at.ids}
+    WHEN 'partners' THEN ${sql.ref(`${v}.partner_ids`)} && ${at.partnerIds} END`;
 
 /**
  * Why a voucher cannot be redeemed now, in the order a clerk should hear it, or null if it can.
