@@ -3,7 +3,7 @@ import { loadConfig } from '../platform/config.js';
 import { openDatabase } from '../platform/db.js';
 import { migrate } from '../platform/migrate.js';
 import { createOmniloop } from '../app.js';
-import { ensureOwner } from '../modules/access/index.js';
+import { serve } from './serve.js';
 
 const program = new Command();
 program.name('omniloop').description('Omnichannel O2O commerce and marketing platform');
@@ -13,36 +13,8 @@ program
   .description('run the API server (and its background worker)')
   .option('--demo', 'load the demo brand into an empty database first')
   .option('-p, --port <port>', 'port to listen on (default PORT or 4000)')
-  .action(async (opts: { demo?: boolean; port?: string }) => {
-    // The demo loads its data through the API: request logs would bury the sign-in it prints.
-    const env = opts.demo ? { LOG_LEVEL: 'warn', ...process.env } : process.env;
-    const config = loadConfig(env, opts.port ? { port: Number(opts.port) } : {});
-    const omni = await createOmniloop(config);
-    const db = omni.database.db;
-    let signIn: { email: string; password: string } | null = null;
-    let storefront: string | null = null;
-    if (opts.demo) {
-      const { seedDemo, demoStorefrontKey } = await import('./seed-demo.js');
-      signIn = await seedDemo(omni, { progress: true });
-      storefront = `${config.publicUrl}/shop?key=${await demoStorefrontKey(omni)}`;
-    }
-    const owner = await ensureOwner(db, config.ownerEmail);
-    if (owner) signIn = owner;
-    await omni.app.listen({ port: config.port, host: config.host });
-    const where = omni.database.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `embedded database in ${config.dataDir}`;
-    console.log(`\nOmniloop is running at ${config.publicUrl}`);
-    console.log(`  API description: ${config.publicUrl}/openapi.json   API docs: ${config.publicUrl}/docs`);
-    console.log(`  Data: ${where}`);
-    console.log(`  Console: ${config.publicUrl}/console   Store clerk screen: ${config.publicUrl}/clerk`);
-    if (storefront) console.log(`  Storefront: ${storefront}`);
-    if (signIn) console.log(`  Sign in as ${signIn.email} with password ${signIn.password}${opts.demo ? ' (clerks: clerk.sh-njr@demo.omniloop.dev, same password)' : '  (shown once; keep it)'}`);
-    const stop = async () => {
-      await omni.close();
-      process.exit(0);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  .option('--processes <n>', 'server processes sharing the port, one per core (PostgreSQL only; default OMNILOOP_PROCESSES or 1)')
+  .action(serve);
 
 program
   .command('migrate')

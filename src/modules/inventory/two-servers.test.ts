@@ -1,36 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onPostgres, startTestApp, type TestApp } from '../../../tests/harness.js';
+import { freePort, stop, waitUntilUp } from '../../../tests/processes.js';
 import { expectLevelsMatchLedger, level, location, receive, variants } from './test-fixtures.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitUntilUp(base: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${base}/openapi.json`)).ok) return;
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${base} did not start`);
-}
 
 describe.skipIf(!onPostgres)('two server processes on one PostgreSQL database', () => {
   let t: TestApp;
@@ -55,11 +31,7 @@ describe.skipIf(!onPostgres)('two server processes on one PostgreSQL database', 
   }, 180_000);
 
   afterAll(async () => {
-    await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
-      if (s.exitCode !== null) return resolve();
-      s.once('exit', () => resolve());
-      s.kill('SIGTERM');
-    })));
+    await Promise.all(servers.map(stop));
     await t?.close();
   });
 
