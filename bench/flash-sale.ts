@@ -9,16 +9,17 @@
 import os from 'node:os';
 import { client, runLoad } from './lib/load.js';
 import { cpuMeter } from './lib/cpu.js';
-import { freshDatabase, prepare, startServers } from './lib/server.js';
+import { freshDatabase, prepare, processes, startServers } from './lib/server.js';
 import { createChannel, createLocations, createVariants, must, receiveStock } from './lib/setup.js';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 200);
 const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 1);
+const PROCESSES = processes(1);
 
 async function main() {
   const db = await freshDatabase('flash');
   const token = await prepare(db.url);
-  const servers = await startServers(db.url, REPLICAS, 4100, { OMNILOOP_DB_POOL: String(Math.ceil(40 / REPLICAS)) });
+  const servers = await startServers(db.url, REPLICAS, 4100, { OMNILOOP_DB_POOL: String(Math.ceil(40 / (REPLICAS * PROCESSES))) }, PROCESSES);
   const sends = servers.urls.map((u) => client(u, token));
   const send = (req: any) => sends[Math.floor(Math.random() * sends.length)](req);
   try {
@@ -82,9 +83,9 @@ async function main() {
 
 function report(name: string, r: Awaited<ReturnType<typeof runLoad>>, stock: Record<string, number>, cpu: { serverSeconds: number; databaseSeconds: number }) {
   console.log(`\n${name}`);
-  console.log(`  clients ${CLIENTS}, server processes ${REPLICAS}, machine ${os.cpus().length} cores ${os.cpus()[0]?.model ?? ''}`);
+  console.log(`  clients ${CLIENTS}, servers ${REPLICAS} × ${PROCESSES} processes, machine ${os.cpus().length} cores ${os.cpus()[0]?.model ?? ''}`);
   console.log(`  successful reservations/s ${r.okPerSecond}  (requests/s ${r.requestsPerSecond}, ${r.ok} ok of ${r.requests} in ${r.seconds}s, statuses ${JSON.stringify(r.statuses)})`);
-  console.log(`  latency ms p50 ${r.p50}  p90 ${r.p90}  p99 ${r.p99}  max ${r.max}`);
+  console.log(`  latency ms p50 ${r.p50}  p90 ${r.p90}  p99 ${r.p99}  max ${r.max}  (load generator CPU ${r.generatorCpu} ms per request)`);
   console.log(`  stock ${JSON.stringify(stock)}`);
   const per = (s: number) => ((s * 1000) / r.requests).toFixed(3);
   console.log(`  CPU per request: server ${per(cpu.serverSeconds)} ms, database ${per(cpu.databaseSeconds)} ms (load average ${os.loadavg()[0].toFixed(1)})`);

@@ -12,13 +12,15 @@
  */
 import os from 'node:os';
 import pg from 'pg';
-import { client, runLoad, type LoadResult } from './lib/load.js';
-import { freshDatabase, prepare, startServers } from './lib/server.js';
+import { client, type LoadResult } from './lib/load.js';
+import { freshDatabase, prepare, processes, startServers } from './lib/server.js';
 import { cpuMeter } from './lib/cpu.js';
+import { driveList } from './lib/wrk.js';
 import { createChannel, createLocations, must, receiveStock } from './lib/setup.js';
 import { newId } from '../src/platform/ids.js';
 
 const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 1);
+const PROCESSES = processes(1);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const PORT = Number(process.env.BENCH_PORT ?? 4300);
 const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? '1,1b,2,3,4').split(','));
@@ -33,9 +35,9 @@ const cpuLine = (cpu: Cpu, ok: number) =>
 
 function report(name: string, clients: number, r: LoadResult, cpu: Cpu) {
   console.log(`\n${name}`);
-  console.log(`  clients ${clients}, server processes ${REPLICAS}, machine ${os.cpus().length} cores ${os.cpus()[0]?.model ?? ''}, ${new Date().toISOString()}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`  clients ${clients}, servers ${REPLICAS} × ${PROCESSES} processes, machine ${os.cpus().length} cores ${os.cpus()[0]?.model ?? ''}, ${new Date().toISOString()}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(`  ok/s ${r.okPerSecond}  (requests/s ${r.requestsPerSecond}, ${r.ok} ok of ${r.requests} in ${r.seconds}s, statuses ${JSON.stringify(r.statuses)})`);
-  console.log(`  latency ms p50 ${r.p50}  p90 ${r.p90}  p99 ${r.p99}  max ${r.max}`);
+  console.log(`  latency ms p50 ${r.p50}  p90 ${r.p90}  p99 ${r.p99}  max ${r.max}  (load generator CPU ${r.generatorCpu} ms per request)`);
   console.log(cpuLine(cpu, r.ok));
 }
 
@@ -75,7 +77,7 @@ async function seedCarts(url: string, channelId: string, storeId: string, lines:
 async function main() {
   const db = await freshDatabase('o2o');
   const token = await prepare(db.url);
-  const servers = await startServers(db.url, REPLICAS, PORT, { OMNILOOP_DB_POOL: String(Math.ceil(40 / REPLICAS)) });
+  const servers = await startServers(db.url, REPLICAS, PORT, { OMNILOOP_DB_POOL: String(Math.ceil(40 / (REPLICAS * PROCESSES))) }, PROCESSES);
   const sends = servers.urls.map((u) => client(u, token));
   let rr = 0;
   const send = (req: any) => sends[rr++ % sends.length](req);
@@ -101,14 +103,11 @@ async function main() {
     const checkoutBody = (i: number) => ({ fulfillment: [pickup], contact: { email: `shopper${i % 500}@bench.omniloop.dev` }, payment: { provider: 'test' } });
     const placeOrders = async (name: string, cartLines: string[][]) => {
       const carts = await seedCarts(db.url, web.id, store.id, cartLines);
-      let n = 0;
       const cpu = cpuMeter(servers.pids, db.url);
-      const r = await runLoad({
-        concurrency: 32, send, maxSeconds: SECONDS,
-        next: () => (n < carts.length ? { method: 'POST', path: `/v1/carts/${carts[n]}/checkout`, body: checkoutBody(n++) } : null),
-      });
-      report(name, 32, r, cpu.stop());
-      if (n >= carts.length) console.log(`  (ran out of carts after ${n}: raise the count in the bench)`);
+      const requests = carts.map((id, n) => ({ method: 'POST', path: `/v1/carts/${id}/checkout`, body: checkoutBody(n) }));
+      const r = await driveList({ urls: servers.urls, token, requests, concurrency: 32, seconds: SECONDS, send });
+      report(`${name} (${r.generator})`, 32, r, cpu.stop());
+      if (r.requests > carts.length) console.log(`  (ran out of carts after ${carts.length}: raise the count in the bench)`);
     };
 
     // 1. Place order: carts are made first (not measured), then checked out by 32 clients.
@@ -151,7 +150,7 @@ async function main() {
       latencies.sort((a, b) => a - b);
       const secs = (Date.now() - started) / 1000;
       console.log(`\n2. whole journey (create cart, add 3 lines drawn from ${goods.length} SKUs, choose pickup, pay and place)`);
-      console.log(`  clients 16, server processes ${REPLICAS}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}: journeys/s ${Math.round(journeys / secs)} (${journeys} in ${secs.toFixed(1)}s, checkout statuses ${JSON.stringify(statuses)}), journey p50 ${latencies[Math.floor(latencies.length / 2)]} ms, p99 ${latencies[Math.floor(latencies.length * 0.99)]} ms`);
+      console.log(`  clients 16, servers ${REPLICAS} × ${PROCESSES} processes, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}: journeys/s ${Math.round(journeys / secs)} (${journeys} in ${secs.toFixed(1)}s, checkout statuses ${JSON.stringify(statuses)}), journey p50 ${latencies[Math.floor(latencies.length / 2)]} ms, p99 ${latencies[Math.floor(latencies.length * 0.99)]} ms`);
       console.log(cpuLine(used, journeys).replace('request', 'journey'));
     }
 
@@ -161,14 +160,11 @@ async function main() {
       const shopSends = servers.urls.map((u) => client(u, pk));
       const firstPage = await shopSends[0]({ method: 'GET', path: `/v1/channels/${web.id}/products?limit=20` });
       if (firstPage.body.data.length !== 20 || !firstPage.body.nextCursor) throw new Error('the listing should fill a page and have more');
-      const pages = [undefined, firstPage.body.nextCursor];
+      const requests = [`/v1/channels/${web.id}/products?limit=20`, `/v1/channels/${web.id}/products?limit=20&cursor=${firstPage.body.nextCursor}`].map((path) => ({ method: 'GET', path }));
       let k = 0;
       const cpu = cpuMeter(servers.pids, db.url);
-      const listing = await runLoad({
-        concurrency: 16, send: (r) => shopSends[k++ % shopSends.length](r), maxSeconds: SECONDS,
-        next: (_c, i) => ({ method: 'GET', path: `/v1/channels/${web.id}/products?limit=20${pages[i % 2] ? `&cursor=${pages[i % 2]}` : ''}` }),
-      });
-      report('3. product listing for a channel with prices (20 products of 3 variants a page)', 16, listing, cpu.stop());
+      const listing = await driveList({ urls: servers.urls, token: pk, requests, concurrency: 16, seconds: SECONDS, send: (r) => shopSends[k++ % shopSends.length](r) });
+      report(`3. product listing for a channel with prices (20 products of 3 variants a page) (${listing.generator})`, 16, listing, cpu.stop());
     }
 
     // 4. Voucher redemption by 32 clerks of the store.
@@ -176,17 +172,17 @@ async function main() {
       const service = await must(send, 'POST', '/v1/products', { title: 'Styling session', status: 'active', type: 'service', variants: [{ sku: 'SVC-STYLE', prices: [{ currency: 'CNY', amount: 29900 }] }], channelIds: [web.id] });
       const template = await must(send, 'POST', '/v1/voucher-templates', { name: 'Styling session', variantId: service.variants[0].id, usesPerVoucher: 1, validity: { days: 90 }, validAt: { scope: 'own_stores' }, faceValue: { amount: 29900, currency: 'CNY' } });
       const codes: string[] = [];
-      for (let i = 0; i < 8; i++) codes.push(...(await must(send, 'POST', '/v1/vouchers/issue', { templateId: template.id, quantity: 1000, reason: 'bench' })).data.map((v: any) => v.code));
+      // One code a request, each redeemed once: enough for the scenario's seconds at a few thousand a second.
+      for (let i = 0; i < Math.max(8, SECONDS * 4); i++) codes.push(...(await must(send, 'POST', '/v1/vouchers/issue', { templateId: template.id, quantity: 1000, reason: 'bench' })).data.map((v: any) => v.code));
       await must(send, 'POST', '/v1/staff', { email: 'clerk@bench.omniloop.dev', name: 'Clerk', role: 'clerk', storeIds: [store.id], password: 'bench clerk password' });
       const session = await must(send, 'POST', '/v1/auth/sessions', { email: 'clerk@bench.omniloop.dev', password: 'bench clerk password' });
       const clerkSends = servers.urls.map((u) => client(u, session.token));
       let v = 0;
       const cpu = cpuMeter(servers.pids, db.url);
-      const redeem = await runLoad({
-        concurrency: 32, send: (r) => clerkSends[v % clerkSends.length](r), maxSeconds: SECONDS,
-        next: () => (v < codes.length ? { method: 'POST', path: '/v1/vouchers/redeem', body: { code: codes[v++], locationId: store.id } } : null),
-      });
-      report('4. voucher redemption by store clerks', 32, redeem, cpu.stop());
+      const requests = codes.map((code) => ({ method: 'POST', path: '/v1/vouchers/redeem', body: { code, locationId: store.id } }));
+      const redeem = await driveList({ urls: servers.urls, token: session.token, requests, concurrency: 32, seconds: SECONDS, send: (r) => clerkSends[v++ % clerkSends.length](r) });
+      report(`4. voucher redemption by store clerks (${redeem.generator})`, 32, redeem, cpu.stop());
+      if (redeem.requests > codes.length) console.log(`  (ran out of codes after ${codes.length}: raise the count in the bench)`);
     }
   } finally {
     await servers.stop();

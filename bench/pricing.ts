@@ -11,12 +11,13 @@
  *                                        BENCH_REPLICAS server processes share the load)
  */
 import os from 'node:os';
-import { readdirSync, readFileSync } from 'node:fs';
 import { buildSnapshot, evaluatePromotions, type PricingInput, type Promotion } from '../src/modules/promotions/index.js';
 import { promo } from '../src/modules/promotions/promotions.fixtures.js';
 import { client, runLoad } from './lib/load.js';
-import { freshDatabase, prepare, startServers } from './lib/server.js';
+import { freshDatabase, prepare, processes, startServers } from './lib/server.js';
 import { createChannel, createLocations, must } from './lib/setup.js';
+import { driveList } from './lib/wrk.js';
+import { cpuMeter } from './lib/cpu.js';
 
 const PROMOTIONS = 1000;
 const COUPONS = 5;
@@ -24,6 +25,7 @@ const RUNS = 20_000;
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 1);
+const PROCESSES = processes('cores');
 /** Carts and most offers draw on the first HOT variants (the best sellers). */
 const HOT = 1000;
 /** How often each kind of automatic offer occurs among the 1,000 (out of 100). */
@@ -151,21 +153,6 @@ function carts(w: World, couponIds: string[], n: number, seed = 11): PricingInpu
   }));
 }
 
-/** CPU milliseconds used so far by this process's child processes (the servers), from /proc. */
-function serverCpuMs(): number {
-  let ticks = 0;
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(f[1]) === process.pid) ticks += Number(f[11]) + Number(f[12]);
-    } catch {
-      /* the process ended */
-    }
-  }
-  return ticks * 10; // USER_HZ is 100 on Linux
-}
-
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 function inProcess() {
@@ -203,7 +190,7 @@ function inProcess() {
 async function overHttp() {
   const db = await freshDatabase('pricing');
   const token = await prepare(db.url);
-  const servers = await startServers(db.url, REPLICAS, 4360, { OMNILOOP_DB_POOL: String(Math.ceil(20 / REPLICAS)) });
+  const servers = await startServers(db.url, REPLICAS, 4360, { OMNILOOP_DB_POOL: String(Math.ceil(20 / (REPLICAS * PROCESSES))) }, PROCESSES);
   const sends = servers.urls.map((u) => client(u, token));
   const send = (req: Parameters<(typeof sends)[number]>[0]) => sends[Math.floor(Math.random() * sends.length)](req);
   try {
@@ -255,24 +242,23 @@ async function overHttp() {
     // The price a shopper's cart needs (applied promotions per line), then the operator's
     // explained preview that also says why every other candidate did not apply.
     for (const explain of [false, true]) {
-      const cpu0 = serverCpuMs();
+      // What the carts get, read once; then the load itself, whose answers nobody needs to parse.
       let applied = 0;
       let considered = 0;
-      const r = await runLoad({
-        concurrency: CLIENTS,
-        send,
-        next: (c, i) => ({ method: 'POST', path: '/v1/promotions/preview', body: { cart: sample[(c * 7 + i) % sample.length], explain } }),
-        onResponse: (res) => {
-          applied += res.body.applied.length;
-          considered += res.body.applied.length + res.body.notApplied.length;
-        },
-        maxSeconds: SECONDS,
-      });
-      console.log(`\nB. POST /v1/promotions/preview (explain: ${explain}) over HTTP on PostgreSQL: ${PROMOTIONS} promotions, ${CLIENTS} clients, ${REPLICAS} server process${REPLICAS > 1 ? 'es' : ''}`);
-      console.log(`  per cart: ${(applied / r.requests).toFixed(1)} promotions applied${explain ? `, ${(considered / r.requests).toFixed(1)} considered` : ''}`);
+      for (const cart of sample) {
+        const res = await must(send, 'POST', '/v1/promotions/preview', { cart, explain });
+        applied += res.applied.length;
+        considered += res.applied.length + res.notApplied.length;
+      }
+      const cpu = cpuMeter(servers.pids, db.url);
+      const requests = sample.map((cart) => ({ method: 'POST', path: '/v1/promotions/preview', body: { cart, explain } }));
+      const r = await driveList({ urls: servers.urls, token, requests, concurrency: CLIENTS, seconds: SECONDS, send });
+      console.log(`\nB. POST /v1/promotions/preview (explain: ${explain}) over HTTP on PostgreSQL: ${PROMOTIONS} promotions, ${CLIENTS} clients (${r.generator}), servers ${REPLICAS} × ${PROCESSES} processes`);
+      console.log(`  per cart: ${(applied / sample.length).toFixed(1)} promotions applied${explain ? `, ${(considered / sample.length).toFixed(1)} considered` : ''}`);
       console.log(`  requests/s ${r.requestsPerSecond}  (${r.ok} ok of ${r.requests} in ${r.seconds}s, statuses ${JSON.stringify(r.statuses)})`);
-      console.log(`  latency ms p50 ${r.p50}  p90 ${r.p90}  p99 ${r.p99}  max ${r.max}`);
-      console.log(`  server CPU per request ${((serverCpuMs() - cpu0) / r.requests).toFixed(2)} ms (load average now ${os.loadavg()[0].toFixed(1)})`);
+      console.log(`  latency ms p50 ${r.p50}  p90 ${r.p90}  p99 ${r.p99}  max ${r.max}  (load generator CPU ${r.generatorCpu} ms per request)`);
+      const used = cpu.stop();
+      console.log(`  CPU per request: server ${((used.serverSeconds * 1000) / r.requests).toFixed(2)} ms, database ${((used.databaseSeconds * 1000) / r.requests).toFixed(2)} ms (load average now ${os.loadavg()[0].toFixed(1)})`);
     }
   } finally {
     await servers.stop();

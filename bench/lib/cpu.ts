@@ -12,6 +12,19 @@ function ticks(pid: string | number): number {
   }
 }
 
+/** The process and its children (a server started with several processes is a primary and its workers). */
+function tree(pid: number): number[] {
+  const children = readdirSync('/proc').filter((p) => /^\d+$/.test(p) && (() => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+    } catch {
+      return false;
+    }
+  })());
+  return [pid, ...children.map(Number)];
+}
+
 /** Backends serving `database` (their title reads `postgres: 15/main: user database host …`). */
 function postgresPids(database: string): string[] {
   return readdirSync('/proc').filter((p) => /^\d+$/.test(p) && (() => {
@@ -31,9 +44,10 @@ function postgresPids(database: string): string[] {
  */
 export function cpuMeter(serverPids: number[], databaseUrl: string) {
   const database = new URL(databaseUrl).pathname.slice(1);
+  const servers = serverPids.flatMap(tree);
   const take = () => {
     const pg = postgresPids(database);
-    return { server: serverPids.reduce((s, p) => s + ticks(p), 0), pg: new Map(pg.map((p) => [p, ticks(p)])) };
+    return { server: servers.reduce((s, p) => s + ticks(p), 0), pg: new Map(pg.map((p) => [p, ticks(p)])) };
   };
   const before = take();
   return {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/platform/config.js';
@@ -6,6 +7,12 @@ import { createScratchDatabase, openDatabase } from '../../src/platform/db.js';
 import { migrate } from '../../src/platform/migrate.js';
 import { createApiKey, ensureOwner } from '../../src/modules/access/index.js';
 import { SYSTEM } from '../../src/platform/auth.js';
+
+/**
+ * Processes per server (OMNILOOP_PROCESSES), BENCH_PROCESSES or the benchmark's choice: CPU-bound
+ * reads gain from one per core; coalesced writes batch better in one process.
+ */
+export const processes = (fallback: number | 'cores'): number => Number(process.env.BENCH_PROCESSES ?? (fallback === 'cores' ? os.cpus().length : fallback));
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -26,7 +33,7 @@ export async function prepare(url: string): Promise<string> {
 }
 
 /** Starts `n` API server processes on one database (stateless replicas) and waits until they answer. */
-export async function startServers(url: string, n: number, firstPort: number, env: Record<string, string> = {}): Promise<{ urls: string[]; pids: number[]; stop(): Promise<void> }> {
+export async function startServers(url: string, n: number, firstPort: number, env: Record<string, string> = {}, perServer = 1): Promise<{ urls: string[]; pids: number[]; stop(): Promise<void> }> {
   const procs: ChildProcess[] = [];
   const urls: string[] = [];
   for (let i = 0; i < n; i++) {
@@ -38,7 +45,7 @@ export async function startServers(url: string, n: number, firstPort: number, en
     const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
     const p = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'bin/omniloop.js'), 'serve'], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: url, PORT: String(port), LOG_LEVEL: 'warn', ...env },
+      env: { ...process.env, DATABASE_URL: url, PORT: String(port), LOG_LEVEL: 'warn', OMNILOOP_PROCESSES: String(perServer), ...env },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     p.once('exit', (code) => {
