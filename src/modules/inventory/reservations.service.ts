@@ -133,51 +133,81 @@ async function reserveLines(ctx: Ctx, input: ReserveInput, expires: number | nul
 }
 
 /**
- * Reserves lines already expanded to stocked variants: one conditional update per line inside one
- * transaction, in lock order so two reservations over the same levels cannot deadlock. Inside a
- * caller's transaction a savepoint undoes the lines already taken when a later one fails.
+ * Reserves lines already expanded to stocked variants, all or nothing, in one statement: it locks
+ * their levels in (variant, location) order — the order every writer of several levels uses, so two
+ * reservations over the same levels cannot deadlock — and only when every level has the units (and,
+ * for an online channel, each line is within the location's cap) does it take them and write the
+ * reservation, its lines and its events. Otherwise it writes nothing, so a caller's transaction can
+ * go on (allocation plans again), and the first level at fault in lock order is named.
  * `index` is the caller's line a planned line came from, for the field of an error.
  */
 export async function reservePlanned(ctx: Ctx, lines: PlannedLine[], input: Omit<ReserveInput, 'lines'>): Promise<Reservation> {
   const expires = input.expiresInSeconds === undefined ? DEFAULT_HOLD_SECONDS : input.expiresInSeconds;
   const channelId = input.channelId ?? null;
+  const reference = input.reference ?? null;
   const id = newId('res');
-  const nested = ctx.db.isTransaction;
-  return inTx(ctx.db, async (tx) => {
-    if (nested) await sql`SAVEPOINT reserve_stock`.execute(tx);
-    try {
-      const row = await q(tx)
-        .insertInto('reservation')
-        .values({ id, channel_id: channelId, reference_type: input.reference?.type ?? null, reference_id: input.reference?.id ?? null, expires_at: expires === null ? null : sql<Date>`now() + make_interval(secs => ${expires}::int)` })
-        .returning(['created_at', 'expires_at'])
-        .executeTakeFirstOrThrow();
-      for (const l of byLockOrder(lines)) {
-        const level = await changeLevel(tx, { variantId: l.variantId, locationId: l.locationId, reserved: l.quantity, needAvailable: l.quantity, capFor: channelId });
-        if (!level) throw await reservationFailure({ ...ctx, db: tx }, l, l.index, channelId);
-      }
-      const view: ReservationLine[] = lines.map((l) => ({ variantId: l.variantId, locationId: l.locationId, quantity: l.quantity, bundleVariantId: l.bundleVariantId }));
-      await q(tx)
-        .insertInto('reservation_line')
-        .values(view.map((l, n) => ({ reservation_id: id, line_no: n + 1, variant_id: l.variantId, location_id: l.locationId, quantity: l.quantity, bundle_variant_id: l.bundleVariantId })))
-        .execute();
-      const reference = input.reference ?? null;
-      await emit(tx, 'reservation.created', id, { id, channelId, reference, lines: view, expiresInSeconds: expires });
-      if (nested) await sql`RELEASE SAVEPOINT reserve_stock`.execute(tx);
-      return {
-        id,
-        status: 'active' as const,
-        channelId,
-        reference,
-        expiresAt: row.expires_at ? new Date(row.expires_at).toISOString() : null,
-        createdAt: new Date(row.created_at).toISOString(),
-        closedAt: null,
-        lines: view,
-      };
-    } catch (err) {
-      if (nested) await sql`ROLLBACK TO SAVEPOINT reserve_stock`.execute(tx);
-      throw err;
-    }
-  });
+  const view: ReservationLine[] = lines.map((l) => ({ variantId: l.variantId, locationId: l.locationId, quantity: l.quantity, bundleVariantId: l.bundleVariantId }));
+  const levels = new Map<string, { variant_id: string; location_id: string; quantity: number; largest: number; evt: string }>();
+  for (const l of lines) {
+    const key = levelKey(l.variantId, l.locationId);
+    const level = levels.get(key) ?? { variant_id: l.variantId, location_id: l.locationId, quantity: 0, largest: 0, evt: newId('evt') };
+    level.quantity += l.quantity;
+    level.largest = Math.max(level.largest, l.quantity);
+    levels.set(key, level);
+  }
+  const capOk = channelId
+    ? sql`(n.largest <= COALESCE((SELECT c.cap FROM online_cap c WHERE c.location_id = n.location_id AND c.variant_id IN (n.variant_id, '') ORDER BY c.variant_id DESC LIMIT 1), n.largest)
+        OR EXISTS (SELECT 1 FROM channel_stock_policy p WHERE p.channel_id = ${channelId} AND p.kind = 'pos'))`
+    : sql`true`;
+  const created = JSON.stringify({ id, channelId, reference, lines: view, expiresInSeconds: expires });
+  const { rows } = await sql<{ created_at: Date | null; expires_at: Date | null; failed: Array<[string, string]> | null }>`${PREPARED}
+    WITH need AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify([...levels.values()])}::jsonb) AS n(variant_id text, location_id text, quantity int, largest int, evt text)
+    ), locked AS MATERIALIZED (
+      SELECT s.variant_id, s.location_id, s.on_hand - s.reserved AS available
+      FROM stock_level s JOIN need n USING (variant_id, location_id)
+      ORDER BY s.variant_id, s.location_id FOR UPDATE OF s
+    ), judged AS MATERIALIZED (
+      SELECT n.*, COALESCE(l.available >= n.quantity AND ${capOk}, false) AS ok
+      FROM need n LEFT JOIN locked l USING (variant_id, location_id)
+    ), go AS (
+      SELECT bool_and(ok) AS ok FROM judged
+    ), lvl AS (
+      UPDATE stock_level s SET reserved = s.reserved + j.quantity, updated_at = now()
+      FROM judged j, go WHERE go.ok AND s.variant_id = j.variant_id AND s.location_id = j.location_id
+      RETURNING s.variant_id, s.location_id, s.on_hand, s.reserved, j.evt
+    ), res AS (
+      INSERT INTO reservation (id, channel_id, reference_type, reference_id, expires_at)
+      SELECT ${id}, ${channelId}, ${reference?.type ?? null}, ${reference?.id ?? null}, now() + make_interval(secs => ${expires}::int) FROM go WHERE go.ok
+      RETURNING created_at, expires_at
+    ), line AS (
+      INSERT INTO reservation_line (reservation_id, line_no, variant_id, location_id, quantity, bundle_variant_id)
+      SELECT ${id}, l.line_no, l.variant_id, l.location_id, l.quantity, l.bundle_variant_id
+      FROM jsonb_to_recordset(${JSON.stringify(view.map((l, n) => ({ line_no: n + 1, variant_id: l.variantId, location_id: l.locationId, quantity: l.quantity, bundle_variant_id: l.bundleVariantId })))}::jsonb)
+        AS l(line_no int, variant_id text, location_id text, quantity int, bundle_variant_id text), go
+      WHERE go.ok
+    ), ev AS (${stockChangedEvent(sql`evt`)}
+    ), made AS (
+      INSERT INTO outbox_event (id, type, aggregate_id, payload) SELECT ${newId('evt')}, 'reservation.created', ${id}, ${created}::jsonb FROM go WHERE go.ok
+    )
+    SELECT (SELECT created_at FROM res) AS created_at, (SELECT expires_at FROM res) AS expires_at,
+      (SELECT json_agg(json_build_array(variant_id, location_id) ORDER BY variant_id, location_id) FROM judged WHERE NOT ok) AS failed`.execute(ctx.db);
+  const row = rows[0];
+  if (!row.created_at) {
+    const [variantId, locationId] = row.failed![0];
+    const at = byLockOrder(lines).find((l) => l.variantId === variantId && l.locationId === locationId)!;
+    throw await reservationFailure(ctx, at, at.index, channelId);
+  }
+  return {
+    id,
+    status: 'active',
+    channelId,
+    reference,
+    expiresAt: row.expires_at ? new Date(row.expires_at).toISOString() : null,
+    createdAt: new Date(row.created_at).toISOString(),
+    closedAt: null,
+    lines: view,
+  };
 }
 
 type ReservationRow = Selectable<InventoryTables['reservation']>;
