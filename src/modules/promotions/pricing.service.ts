@@ -3,6 +3,7 @@ import type { Ctx } from '../../platform/context.js';
 import type { PricingInput, PricingResult, UsageCounters } from './promotion.types.js';
 import { evaluatePromotions, limitedCandidates } from './evaluate.js';
 import { latestSnapshot, snapshotFor } from './snapshot.service.js';
+import type { PromotionSnapshot } from './snapshot.js';
 import { sharedRead } from '../../platform/shared-read.js';
 
 interface Fresh {
@@ -12,6 +13,8 @@ interface Fresh {
 
 interface Want {
   ids: string[];
+  /** Those of `ids` limited per customer, whose uses by this customer are wanted too. */
+  perCustomer: string[];
   customerId: string;
 }
 
@@ -29,7 +32,7 @@ interface Counters {
  */
 const readCounters = sharedRead<Want, Counters>(async (db, wants) => {
   const ids = [...new Set(wants.flatMap((w) => w.ids))];
-  const pairs = wants.flatMap((w) => w.ids.map((id) => [id, w.customerId]));
+  const pairs = wants.flatMap((w) => w.perCustomer.map((id) => [id, w.customerId]));
   const { rows } = await sql<{ stamp: string; promotions: Array<[string, number, string]> | null; uses: Array<[string, string, number]> | null }>`${PREPARED}
     SELECT v.stamp,
       (SELECT json_agg(json_build_array(p.id, p.used, p.spent)) FROM promotion p WHERE p.id = ANY(${ids}::text[])) AS promotions,
@@ -45,9 +48,10 @@ const readCounters = sharedRead<Want, Counters>(async (db, wants) => {
   };
 });
 
-async function readFresh(db: Executor, ids: string[], customerId?: string): Promise<Fresh> {
+async function readFresh(db: Executor, s: PromotionSnapshot | null, ids: string[], customerId?: string): Promise<Fresh> {
   const customer = customerId ?? '';
-  const counters = await readCounters(db, { ids, customerId: customer });
+  const perCustomer = customerId ? ids.filter((id) => s?.byId.get(id)?.promotion.perCustomerLimit != null) : [];
+  const counters = await readCounters(db, { ids, perCustomer, customerId: customer });
   const usage: UsageCounters = new Map();
   for (const id of ids) {
     const p = counters.promotions.get(id);
@@ -64,11 +68,11 @@ async function readFresh(db: Executor, ids: string[], customerId?: string): Prom
 export async function priceWithPromotions(ctx: Ctx, input: PricingInput): Promise<PricingResult> {
   const guess = latestSnapshot();
   const guessed = guess ? limitedCandidates(guess, input) : [];
-  const fresh = await readFresh(ctx.db, guessed, input.customerId);
+  const fresh = await readFresh(ctx.db, guess, guessed, input.customerId);
   if (guess?.stamp === fresh.stamp) return evaluatePromotions(guess, input, guessed.length ? fresh.usage : undefined);
   // Promotions changed since the last snapshot (or this is the first pricing): build the current one.
   const snapshot = await snapshotFor(ctx.db, fresh.stamp);
   const limited = limitedCandidates(snapshot, input);
-  const usage = limited.length ? (await readFresh(ctx.db, limited, input.customerId)).usage : undefined;
+  const usage = limited.length ? (await readFresh(ctx.db, snapshot, limited, input.customerId)).usage : undefined;
   return evaluatePromotions(snapshot, input, usage);
 }
