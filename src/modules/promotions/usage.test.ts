@@ -50,6 +50,11 @@ describe('usage limits and budgets under concurrency', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
     expect(new Set(codes(results))).toEqual(new Set(['customer_limit_reached']));
     expect((await getPromotion(ctx, id)).used).toBe(2);
+    // Priced for that customer, the offer says why it no longer applies; for another it still does.
+    const cart = (customerId: string) => ({ channelId: 'chn_x', channelKind: 'web', currency: 'CNY', customerId, lines: [{ lineId: 'l', variantId: 'v', productId: 'p', quantity: 1, unitPrice: 5000 }] });
+    const [same, other] = await Promise.all([t.call('POST', '/v1/promotions/preview', { cart: cart('cus_same') }), t.call('POST', '/v1/promotions/preview', { cart: cart('cus_other') })]);
+    expect(same.body.notApplied).toContainEqual({ promotionId: id, reason: 'customer_limit_reached', detail: 'the customer has used it 2 times' });
+    expect(other.body.applied.map((a: { promotionId: string }) => a.promotionId)).toContain(id);
   });
 
   it('a refused promotion fails the whole checkout: nothing else of it is counted', async () => {
