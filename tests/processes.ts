@@ -28,13 +28,13 @@ export async function waitUntilUp(base: string, child: ChildProcess): Promise<vo
   throw new Error(`${base} did not start`);
 }
 
-/** Pids of the running children of `pid` (Linux). */
-export function childPids(pid: number): number[] {
+/** Pids of the running children of `pid` whose command line contains `command` (Linux). */
+export function childPids(pid: number, command: string): number[] {
   return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map(Number).filter((p) => {
     try {
       const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
       const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return Number(ppid) === pid && state !== 'Z';
+      return Number(ppid) === pid && state !== 'Z' && readFileSync(`/proc/${p}/cmdline`, 'utf8').replaceAll('\0', ' ').includes(command);
     } catch {
       return false;
     }

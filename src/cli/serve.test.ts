@@ -39,6 +39,8 @@ describe('omniloop serve with several processes', () => {
     let primary: ChildProcess;
     let base: string;
     let out = '';
+    // The primary's server processes (not, say, the compiler service its loader may start).
+    const servers = () => childPids(primary.pid!, 'omniloop.js serve');
 
     beforeAll(async () => {
       t = await startTestApp();
@@ -57,7 +59,7 @@ describe('omniloop serve with several processes', () => {
 
     it('serves one port from two processes and replaces one that dies', async () => {
       await expect.poll(() => out, { timeout: 30_000 }).toContain('(2 server processes)');
-      const workers = childPids(primary.pid!);
+      const workers = servers();
       expect(workers).toHaveLength(2);
       const statuses = await Promise.all(Array.from({ length: 20 }, () => statusOf(`${base}/openapi.json`)));
       expect(statuses.every((s) => s === 200)).toBe(true);
@@ -66,11 +68,11 @@ describe('omniloop serve with several processes', () => {
       await expect.poll(() => out, { timeout: 30_000 }).toContain(`server process ${workers[0]} exited (SIGKILL); starting another`);
       const after = await Promise.all(Array.from({ length: 10 }, () => statusOf(`${base}/openapi.json`)));
       expect(after.every((s) => s === 200)).toBe(true);
-      await expect.poll(() => childPids(primary.pid!).filter((p) => p !== workers[0]), { timeout: 60_000, interval: 200 }).toHaveLength(2);
+      await expect.poll(() => servers().filter((p) => p !== workers[0]), { timeout: 60_000, interval: 200 }).toHaveLength(2);
     }, 120_000);
 
     it('stops every process on SIGTERM', async () => {
-      const workers = childPids(primary.pid!);
+      const workers = servers();
       expect(await stop(primary)).toBe(0);
       const alive = (pid: number) => {
         try {
