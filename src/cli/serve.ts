@@ -62,15 +62,19 @@ export async function serve(opts: ServeOptions): Promise<void> {
 
 /** A server process of the cluster: it listens on the primary's shared port. */
 async function runServer(config: Config): Promise<void> {
-  const omni = await createOmniloop(config);
-  await omni.app.listen({ port: config.port, host: config.host });
+  // Told to stop while still starting, it just exits; once serving, it closes first.
+  let omni: Awaited<ReturnType<typeof createOmniloop>> | null = null;
   const exit = async () => {
-    await omni.close();
+    await omni?.close();
     process.exit(0);
   };
   process.once('SIGINT', exit);
   process.once('SIGTERM', exit);
+  omni = await createOmniloop(config);
+  await omni.app.listen({ port: config.port, host: config.host });
 }
+
+const STOP_GRACE_MS = 10_000;
 
 /** Starts the server processes, resolves when all listen, and returns how to stop them. */
 async function startProcesses(config: Config): Promise<() => Promise<void>> {
@@ -100,7 +104,9 @@ async function startProcesses(config: Config): Promise<() => Promise<void>> {
     stopping = true;
     const alive = Object.values(cluster.workers ?? {}).filter((w): w is ClusterWorker => !!w && !w.isDead());
     await Promise.all(alive.map((w) => new Promise((resolve) => {
-      w.once('exit', resolve);
+      // One that does not finish closing in time is ended.
+      const kill = setTimeout(() => w.process.kill('SIGKILL'), STOP_GRACE_MS);
+      w.once('exit', () => resolve(clearTimeout(kill)));
       w.process.kill('SIGTERM');
     })));
   }
