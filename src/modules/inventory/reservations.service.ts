@@ -40,6 +40,8 @@ export interface Reservation {
 }
 
 export interface ReserveInput {
+  /** The id to give the reservation, for a caller that writes it elsewhere first (same transaction). */
+  id?: string;
   lines: StockLine[];
   /** null holds the stock until the reservation is confirmed or released. */
   expiresInSeconds?: number | null;
@@ -89,7 +91,7 @@ export async function reserveStock(ctx: Ctx, input: ReserveInput): Promise<Reser
 const asyncCommit = sql`, (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit`;
 
 async function reserveSingle(db: Executor, line: StockLine, expires: number | null, input: ReserveInput): Promise<Reservation | undefined> {
-  const id = newId('res');
+  const id = input.id ?? newId('res');
   const channelId = input.channelId ?? null;
   const ref = input.reference ?? null;
   const created = JSON.stringify({ id, channelId, reference: ref, lines: [{ ...line, bundleVariantId: null }], expiresInSeconds: expires });
@@ -145,7 +147,7 @@ export async function reservePlanned(ctx: Ctx, lines: PlannedLine[], input: Omit
   const expires = input.expiresInSeconds === undefined ? DEFAULT_HOLD_SECONDS : input.expiresInSeconds;
   const channelId = input.channelId ?? null;
   const reference = input.reference ?? null;
-  const id = newId('res');
+  const id = input.id ?? newId('res');
   const view: ReservationLine[] = lines.map((l) => ({ variantId: l.variantId, locationId: l.locationId, quantity: l.quantity, bundleVariantId: l.bundleVariantId }));
   const levels = new Map<string, { variant_id: string; location_id: string; quantity: number; largest: number; evt: string }>();
   for (const l of lines) {

@@ -1,4 +1,4 @@
-import { inTx, PREPARED, sql } from '../../platform/db.js';
+import { inTx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import type { Ctx } from '../../platform/context.js';
@@ -6,7 +6,7 @@ import { findOrCreateCustomer } from '../customers/index.js';
 import { getLocations, listLocations, nearestLocations } from '../stores/index.js';
 import { allocateStock, reserveStock } from '../inventory/index.js';
 import { createPayment, type PaymentMethod } from '../payments/index.js';
-import type { CartLineRow, CartRow, FulfillmentChoice, FulfillmentRow } from './orders.tables.js';
+import type { CartLineRow, CartRow, FulfillmentChoice } from './orders.tables.js';
 import type { FulfillmentType } from './pricing.js';
 import { lineFulfillment, lockCartWithLines, priceLoadedCart, requireCartAccess } from './carts.service.js';
 import { insertOrder, planOrder, type PlannedFulfillment } from './order-writer.js';
@@ -113,7 +113,7 @@ export async function checkout(ctx: Ctx, cartId: string, input: CheckoutInput): 
     }, cart.id);
 
     const paidNow = payment ? await pay(c, orderId, paymentId, priced.totals.grandTotal, cart.currency, payment) : false;
-    await reserveAtStores(c, cart.channel_id, reference, planned, rows.fulfillments);
+    await reserveAtStores(c, cart.channel_id, reference, planned);
     // Unless a payment captured at once, the order is exactly what was planned: no need to read it back.
     return paidNow ? readOrder(tx, orderId) : toOrderView(rows.order, rows.fulfillments, rows.lines);
   });
@@ -215,43 +215,30 @@ async function planGroup(ctx: Ctx, channelId: string, reference: { type: string;
   const portions = g.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity }));
   if (g.type === 'voucher') return { fulfillments: [{ type: 'voucher', locationId: null, status: 'pending', reservationId: null, portions }], reserveLater: null };
   if (g.type === 'pickup' || g.type === 'reserve_try') {
-    return { fulfillments: [{ type: g.type, locationId: g.locationId, status: g.type === 'reserve_try' ? 'held' : 'pending', reservationId: null, portions }], reserveLater: g };
+    // The reservation's id is made now, so the fulfilment is written with it.
+    return { fulfillments: [{ type: g.type, locationId: g.locationId, status: g.type === 'reserve_try' ? 'held' : 'pending', reservationId: newId('res'), portions }], reserveLater: g };
   }
   return { fulfillments: await allocateGroup(ctx, channelId, reference, g), reserveLater: null };
 }
 
 /**
  * The last step of a checkout: reserves each pickup and try-on group's stock (pickup holds until
- * handover or no-show, try-on until the hold expires) and notes the reservations on their
- * fulfilments, in one update. A group that cannot be reserved fails the whole checkout.
+ * handover or no-show, try-on until the hold expires) under the id its fulfilment was written with.
+ * A group that cannot be reserved fails the whole checkout.
  */
-async function reserveAtStores(
-  ctx: Ctx,
-  channelId: string,
-  reference: { type: string; id: string },
-  planned: PlannedGroup[],
-  fulfillments: FulfillmentRow[],
-): Promise<void> {
-  const notes: Array<{ id: string; reservation_id: string }> = [];
-  let i = 0;
+async function reserveAtStores(ctx: Ctx, channelId: string, reference: { type: string; id: string }, planned: PlannedGroup[]): Promise<void> {
   for (const p of planned) {
     const g = p.reserveLater;
-    const f = fulfillments[i];
-    i += p.fulfillments.length;
     if (!g) continue;
     const hold = g.type === 'reserve_try';
-    const reservation = await reserveStock(ctx, {
+    await reserveStock(ctx, {
+      id: p.fulfillments[0].reservationId!,
       lines: g.lines.map((l) => ({ variantId: l.variantId, locationId: g.locationId!, quantity: l.quantity })),
       expiresInSeconds: hold ? orderSettings.holdHours * 3600 : null,
       channelId,
       reference,
     });
-    f.reservation_id = reservation.id;
-    notes.push({ id: f.id, reservation_id: reservation.id });
   }
-  if (!notes.length) return;
-  await sql`${PREPARED}UPDATE fulfillment f SET reservation_id = n.reservation_id
-    FROM jsonb_to_recordset(${JSON.stringify(notes)}::jsonb) AS n(id text, reservation_id text) WHERE f.id = n.id`.execute(ctx.db);
 }
 
 /**
