@@ -10,6 +10,9 @@ export function configuredTestSecret(env: NodeJS.ProcessEnv = process.env): stri
   return envSecret.parse(env.PAYMENTS_TEST_SECRET || undefined);
 }
 
+/** Per database: once stored, the secret never changes, so a process reads it once. */
+const stored = new WeakMap<Executor, Promise<string>>();
+
 /**
  * The test provider's webhook secret: PAYMENTS_TEST_SECRET when set, otherwise one generated on
  * first use and kept in the database so every replica signs and verifies with the same one.
@@ -17,6 +20,17 @@ export function configuredTestSecret(env: NodeJS.ProcessEnv = process.env): stri
 export async function testProviderSecret(db: Executor, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const configured = configuredTestSecret(env);
   if (configured) return configured;
+  if (db.isTransaction) return storedSecret(db);
+  let secret = stored.get(db);
+  if (!secret) {
+    secret = storedSecret(db);
+    stored.set(db, secret);
+    secret.catch(() => stored.delete(db));
+  }
+  return secret;
+}
+
+async function storedSecret(db: Executor): Promise<string> {
   const t = tables<PaymentsTables>(db);
   await t
     .insertInto('payment_provider_secret')
