@@ -42,8 +42,14 @@ function done(summary, latency, requests)
 end
 `;
 
-/** Whether wrk is installed (`apt-get install wrk`). */
+/** Whether wrk is installed (`apt-get install wrk`); asked once. */
+let installed: boolean | undefined;
 export function haveWrk(): boolean {
+  installed ??= probeWrk();
+  return installed;
+}
+
+function probeWrk(): boolean {
   try {
     execFileSync('wrk', ['--version'], { stdio: 'ignore' });
     return true;

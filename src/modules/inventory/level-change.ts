@@ -43,7 +43,12 @@ export function stockChangedEvent(idColumn?: RawBuilder<string>): RawBuilder<unk
  */
 export function capGuard(channelId: string | null | undefined, variantId: string, locationId: string, quantity: number): RawBuilder<unknown> {
   if (!channelId) return sql``;
-  return sql` AND (${quantity}::int <= COALESCE((SELECT c.cap FROM online_cap c WHERE c.location_id = ${locationId} AND c.variant_id IN (${variantId}, '') ORDER BY c.variant_id DESC LIMIT 1), ${quantity}::int)
+  return sql` AND ${withinCap(channelId, sql`${variantId}`, sql`${locationId}`, sql`${quantity}::int`)}`;
+}
+
+/** The online-cap rule over SQL values (parameters or columns): `quantity` within the cap, or a POS channel. */
+export function withinCap(channelId: string, variantId: RawBuilder<unknown>, locationId: RawBuilder<unknown>, quantity: RawBuilder<unknown>): RawBuilder<boolean> {
+  return sql<boolean>`(${quantity} <= COALESCE((SELECT c.cap FROM online_cap c WHERE c.location_id = ${locationId} AND c.variant_id IN (${variantId}, '') ORDER BY c.variant_id DESC LIMIT 1), ${quantity})
     OR EXISTS (SELECT 1 FROM channel_stock_policy p WHERE p.channel_id = ${channelId} AND p.kind = 'pos'))`;
 }
 

@@ -6,7 +6,7 @@ import { newId } from '../../platform/ids.js';
 import { emit } from '../../platform/outbox.js';
 import type { Ctx } from '../../platform/context.js';
 import type { InventoryTables, ReservationStatus } from './inventory.tables.js';
-import { byLockOrder, capGuard, changeLevel, levelKey, stockChangedEvent } from './level-change.js';
+import { byLockOrder, capGuard, changeLevel, levelKey, stockChangedEvent, withinCap } from './level-change.js';
 import { bundleComponents } from './bundles.service.js';
 import { expandBundles } from './availability.js';
 import { reservationFailure } from './reservation-failure.js';
@@ -157,10 +157,7 @@ export async function reservePlanned(ctx: Ctx, lines: PlannedLine[], input: Omit
     level.largest = Math.max(level.largest, l.quantity);
     levels.set(key, level);
   }
-  const capOk = channelId
-    ? sql`(n.largest <= COALESCE((SELECT c.cap FROM online_cap c WHERE c.location_id = n.location_id AND c.variant_id IN (n.variant_id, '') ORDER BY c.variant_id DESC LIMIT 1), n.largest)
-        OR EXISTS (SELECT 1 FROM channel_stock_policy p WHERE p.channel_id = ${channelId} AND p.kind = 'pos'))`
-    : sql`true`;
+  const capOk = channelId ? withinCap(channelId, sql.ref('n.variant_id'), sql.ref('n.location_id'), sql.ref('n.largest')) : sql`true`;
   const created = JSON.stringify({ id, channelId, reference, lines: view, expiresInSeconds: expires });
   const { rows } = await sql<{ created_at: Date | null; expires_at: Date | null; failed: Array<[string, string]> | null }>`${PREPARED}
     WITH need AS (
