@@ -10,6 +10,8 @@ import { toPromotion } from './promotions.service.js';
  * databases in one process never mix.
  */
 const snapshots = new Map<string, Promise<PromotionSnapshot>>();
+/** The loads of `snapshots` that have finished. */
+const ready = new Map<string, PromotionSnapshot>();
 const KEEP = 8;
 let latest: PromotionSnapshot | null = null;
 
@@ -27,12 +29,24 @@ async function load(db: Executor, stamp: string): Promise<PromotionSnapshot> {
 
 /** The snapshot of the state named by `stamp` (just read from promotion_version). */
 export async function snapshotFor(db: Executor, stamp: string): Promise<PromotionSnapshot> {
+  const built = ready.get(stamp);
+  if (built) return built;
+  // A transaction never waits on a load running outside it: that load may be queued behind this
+  // very transaction for a connection (the embedded database has one, a pool can run dry).
+  if (db.isTransaction) return load(db, stamp);
   let snap = snapshots.get(stamp);
   if (!snap) {
     // Loads concurrent with this one share it; a failed load is forgotten so the next call retries.
     snap = load(db, stamp);
     snapshots.set(stamp, snap);
-    snap.then((s) => (latest = s), () => snapshots.delete(stamp));
+    snap.then(
+      (s) => {
+        latest = s;
+        ready.set(stamp, s);
+        if (ready.size > KEEP) ready.delete(ready.keys().next().value!);
+      },
+      () => snapshots.delete(stamp),
+    );
     if (snapshots.size > KEEP) snapshots.delete(snapshots.keys().next().value!);
   }
   return snap;
