@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onPostgres, startTestApp, type TestApp } from '../../tests/harness.js';
 import { childPids, freePort, stop, waitUntilUp } from '../../tests/processes.js';
+import { serverExecArgv } from './serve.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -25,6 +26,12 @@ const serve = (env: Record<string, string | undefined>) =>
   spawn(process.execPath, ['bin/omniloop.js', 'serve'], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 
 describe('omniloop serve with several processes', () => {
+  it('gives server processes a 64 MB young generation unless the operator chose a size', () => {
+    expect(serverExecArgv(['--enable-source-maps'])).toEqual(['--enable-source-maps', '--max-semi-space-size=64']);
+    expect(serverExecArgv(['--max-semi-space-size=16'])).toEqual(['--max-semi-space-size=16']);
+    expect(serverExecArgv([], '--max-old-space-size=4096 --max-semi-space-size=32')).toEqual([]);
+  });
+
   it('refuses several processes on the embedded database, saying why', async () => {
     const child = serve({ DATABASE_URL: undefined, OMNILOOP_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'omniloop-serve-')), OMNILOOP_PROCESSES: '2', PORT: String(await freePort()) });
     let stderr = '';
@@ -61,6 +68,7 @@ describe('omniloop serve with several processes', () => {
       await expect.poll(() => out, { timeout: 30_000 }).toContain('(2 server processes)');
       const workers = servers();
       expect(workers).toHaveLength(2);
+      for (const pid of workers) expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain('--max-semi-space-size=64');
       const statuses = await Promise.all(Array.from({ length: 20 }, () => statusOf(`${base}/openapi.json`)));
       expect(statuses.every((s) => s === 200)).toBe(true);
 

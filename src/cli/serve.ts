@@ -76,10 +76,22 @@ async function runServer(config: Config): Promise<void> {
 
 const STOP_GRACE_MS = 10_000;
 
+/**
+ * Node flags of a server process: the primary's, plus a young generation large enough that the
+ * short-lived objects of requests in flight die there instead of being copied and promoted
+ * (docs/decisions/0010-young-generation.md). A size the operator set, on the command line or in
+ * NODE_OPTIONS, is kept.
+ */
+export function serverExecArgv(execArgv: string[], nodeOptions = ''): string[] {
+  const set = [...execArgv, ...nodeOptions.split(/\s+/)].some((a) => a.startsWith('--max-semi-space-size'));
+  return set ? execArgv : [...execArgv, '--max-semi-space-size=64'];
+}
+
 /** Starts the server processes, resolves when all listen, and returns how to stop them. */
 async function startProcesses(config: Config): Promise<() => Promise<void>> {
   let ready = false;
   let stopping = false;
+  cluster.setupPrimary({ execArgv: serverExecArgv(process.execArgv, process.env.NODE_OPTIONS) });
   const start = (first: boolean): ClusterWorker => {
     const w = cluster.fork({ OMNILOOP_WORKER: first && config.worker ? 'on' : 'off' });
     w.once('exit', (code, signal) => {
