@@ -60,15 +60,16 @@ function tryPromotion(c: CompiledPromotion, work: Work, env: Env): Effect | Miss
   return e;
 }
 
-function commit(work: Work, e: Effect): Work {
-  const current = work.current.slice();
-  for (const [i, a] of e.lines) current[i] -= a;
-  return { current, shipping: work.shipping - e.shipping };
+/** Takes an effect off the amounts still to pay. */
+function take(work: Work, e: Effect): void {
+  for (const [i, a] of e.lines) work.current[i] -= a;
+  work.shipping -= e.shipping;
 }
 
 function runPhase(candidates: CompiledPromotion[], start: Work, env: Env, out: NotApplied[]): Outcome {
   const misses: NotApplied[] = [];
-  const stacked: Outcome = { effects: [], work: start, total: 0 };
+  // Stackable offers take turns on one working copy; exclusive ones are each tried on `start`.
+  const stacked: Outcome = { effects: [], work: { current: start.current.slice(), shipping: start.shipping }, total: 0 };
   const exclusive: Effect[] = [];
   const explain = env.input.explain !== false;
   for (const c of candidates) {
@@ -80,7 +81,7 @@ function runPhase(candidates: CompiledPromotion[], start: Work, env: Env, out: N
       exclusive.push(r);
     } else {
       stacked.effects.push(r);
-      stacked.work = commit(stacked.work, r);
+      take(stacked.work, r);
       stacked.total += r.total;
     }
   }
@@ -98,7 +99,10 @@ function runPhase(candidates: CompiledPromotion[], start: Work, env: Env, out: N
     out.push({ promotionId: e.c.promotion.id, reason: 'lost_to_better_offer', detail });
   }
   out.push(...misses);
-  return winner ? { effects: [winner], work: commit(start, winner), total: winner.total } : stacked;
+  if (!winner) return stacked;
+  const work = { current: start.current.slice(), shipping: start.shipping };
+  take(work, winner);
+  return { effects: [winner], work, total: winner.total };
 }
 
 /** A pricing asks twice for the same cart's candidates (which counters to read, then the evaluation). */

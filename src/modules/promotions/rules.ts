@@ -42,10 +42,15 @@ export function computeEffect(c: CompiledPromotion, lines: PricingLineInput[], e
   const rule = c.promotion.rule;
   switch (rule.type) {
     case 'percentage': {
-      let pairs: Array<[number, number]> = eligible.map((i) => [i, Math.floor((current[i] * c.bps) / 10_000)]);
-      const total = pairs.reduce((s, p) => s + p[1], 0);
-      if (rule.maxDiscount !== undefined && total > rule.maxDiscount) pairs = spread(rule.maxDiscount, eligible, eligible.map((i) => current[i]));
-      return effect(c, pairs);
+      const pairs: Array<[number, number]> = [];
+      let total = 0;
+      for (const i of eligible) {
+        const off = Math.floor((current[i] * c.bps) / 10_000);
+        if (off > 0) pairs.push([i, off]);
+        total += off;
+      }
+      if (rule.maxDiscount !== undefined && total > rule.maxDiscount) return effect(c, spread(rule.maxDiscount, eligible, eligible.map((i) => current[i])));
+      return { c, lines: pairs, shipping: 0, gift: null, total };
     }
     case 'fixed': {
       const base = sumOf(eligible, current);
