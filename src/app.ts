@@ -3,7 +3,7 @@ import type { Config } from './platform/config.js';
 import { openDatabase, type Database } from './platform/db.js';
 import { migrate } from './platform/migrate.js';
 import { createHttp } from './platform/http.js';
-import { EventHandlers, drainOutbox } from './platform/outbox.js';
+import { EventHandlers, OUTBOX_BATCH, drainOutbox } from './platform/outbox.js';
 import { Worker } from './platform/worker.js';
 import type { Job, ModuleHost } from './platform/module.js';
 import { accessRoutes } from './modules/access/index.js';
@@ -33,7 +33,7 @@ export async function createOmniloop(config: Config, opts: { memory?: boolean; d
     },
   });
   const handlers = new EventHandlers();
-  const jobs: Job[] = [{ name: 'outbox', everyMs: 200, run: (d) => drainOutbox(d, handlers) }];
+  const jobs: Job[] = [{ name: 'outbox', everyMs: 200, batch: OUTBOX_BATCH, run: (d) => drainOutbox(d, handlers, OUTBOX_BATCH) }];
   const host: ModuleHost = { app, db, config, handlers, jobs };
   accessRoutes(app);
   for (const register of modules) register(host);

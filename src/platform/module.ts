@@ -8,6 +8,11 @@ export interface Job {
   name: string;
   everyMs: number;
   run(db: AnyDb): Promise<number>;
+  /**
+   * For a job that works in batches of this size: a smaller batch means it caught up, so it runs
+   * again after a short pause (to gather a batch worth a transaction) rather than at once.
+   */
+  batch?: number;
 }
 
 /** What a module gets when the application is assembled: where to add routes, handlers and jobs. */

@@ -48,12 +48,15 @@ export class EventHandlers {
   }
 }
 
+/** Events relayed per transaction. */
+export const OUTBOX_BATCH = 500;
+
 /**
  * Claims a batch of pending events with FOR UPDATE SKIP LOCKED (so replicas share the work without
  * waiting on each other), marks them processed and runs their handlers, all in one transaction.
  * Returns how many events were processed.
  */
-export async function drainOutbox(db: Executor, handlers: EventHandlers, batch = 500): Promise<number> {
+export async function drainOutbox(db: Executor, handlers: EventHandlers, batch = OUTBOX_BATCH): Promise<number> {
   return db.transaction().execute(async (tx) => {
     // Claim and mark in one statement; if a handler throws, the transaction rolls the marks back.
     const { rows } = await sql<{ id: string; type: string; aggregate_id: string | null; payload: unknown; created_at: Date }>`

@@ -2,10 +2,13 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AnyDb } from './db.js';
 import type { Job } from './module.js';
 
+/** How long a batch job that caught up waits before it looks again. */
+const CAUGHT_UP_PAUSE_MS = 20;
+
 /**
- * Runs each job on its own timer; a job that did work runs again at once, an idle one waits its
- * interval. Every job claims rows with SKIP LOCKED or conditional updates, so any number of server
- * replicas can run workers side by side.
+ * Runs each job on its own timer; a job that did work runs again at once (a batch job that caught
+ * up, after a short pause), an idle one waits its interval. Every job claims rows with SKIP LOCKED
+ * or conditional updates, so any number of server replicas can run workers side by side.
  */
 export class Worker {
   private timers = new Map<string, NodeJS.Timeout>();
@@ -27,7 +30,7 @@ export class Worker {
     if (this.stopped) return;
     this.timers.set(job.name, setTimeout(() => {
       const p = job.run(this.db).then(
-        (n) => this.schedule(job, n > 0 ? 0 : job.everyMs),
+        (n) => this.schedule(job, n === 0 ? job.everyMs : job.batch && n < job.batch ? Math.min(CAUGHT_UP_PAUSE_MS, job.everyMs) : 0),
         (err) => {
           this.log.error({ err, job: job.name }, 'background job failed');
           this.schedule(job, job.everyMs);
