@@ -3,6 +3,7 @@ import { loadConfig, type Config } from '../src/platform/config.js';
 import { createOmniloop, type Omniloop } from '../src/app.js';
 import { createStaff, createApiKey, signIn } from '../src/modules/access/index.js';
 import { SYSTEM, type Role } from '../src/platform/auth.js';
+import type { Ctx } from '../src/platform/context.js';
 
 export const onPostgres = Boolean(process.env.DATABASE_URL);
 
@@ -17,6 +18,8 @@ export interface TestApp {
   config: Config;
   databaseUrl?: string;
   ownerToken: string;
+  /** The platform's own context (the system actor), for calling services directly. */
+  ctx: Ctx;
   /** JSON request through the real HTTP stack (in-process injection); `token` defaults to the owner's. */
   call(method: string, url: string, body?: unknown, opts?: { token?: string | null; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Record<string, any> }>;
   staff(role: Role, storeIds?: string[]): Promise<string>;
@@ -30,7 +33,7 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
   if (!fresh.url) delete config.databaseUrl;
   const omni = await createOmniloop(config, { memory: true });
   const db = omni.database.db;
-  const sys = { db, actor: SYSTEM, requestId: 'test' };
+  const sys: Ctx = { db, actor: SYSTEM, requestId: 'test' };
   let n = 0;
   const staff = async (role: Role, storeIds?: string[]) => {
     const email = `${role}${++n}@test.omniloop.dev`;
@@ -59,6 +62,7 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
     config,
     databaseUrl: fresh.url,
     ownerToken,
+    ctx: sys,
     call,
     staff,
     apiKey: async (scopes, kind = 'secret') => (await createApiKey(sys, { name: 'test', kind, scopes })).token,

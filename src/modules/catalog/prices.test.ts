@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../tests/harness.js';
-import { SYSTEM } from '../../platform/auth.js';
-import type { Ctx } from '../../platform/context.js';
 import { findVariantByCode, getChannel, getVariants, listChannels, priceVariants } from './index.js';
 
 let t: TestApp;
-let ctx: Ctx;
 const ch: Record<string, string> = {};
 const v: Record<string, string> = {};
 
@@ -18,7 +15,6 @@ async function product(title: string, variants: unknown[], channelIds: string[])
 
 beforeAll(async () => {
   t = await startTestApp();
-  ctx = { db: t.omni.database.db, actor: SYSTEM, requestId: 'test' };
   for (const [code, kind] of [['web', 'web'], ['tmall', 'marketplace'], ['pos', 'pos']] as const) {
     ch[code] = (await t.call('POST', '/v1/channels', { code, name: code, kind, currency: 'CNY' })).body.id;
   }
@@ -31,20 +27,20 @@ afterAll(async () => t?.close());
 
 describe('catalog: prices', () => {
   it('a channel price wins on its channel; the default applies everywhere else', async () => {
-    const onTmall = await priceVariants(ctx, { channelId: ch.tmall, variantIds: [v.MUG] });
+    const onTmall = await priceVariants(t.ctx, { channelId: ch.tmall, variantIds: [v.MUG] });
     expect(onTmall.get(v.MUG)).toEqual({ amount: 4900, currency: 'CNY', source: 'channel' });
-    const onWeb = await priceVariants(ctx, { channelId: ch.web, variantIds: [v.MUG, v.CAP] });
+    const onWeb = await priceVariants(t.ctx, { channelId: ch.web, variantIds: [v.MUG, v.CAP] });
     expect(onWeb.get(v.MUG)).toEqual({ amount: 5900, currency: 'CNY', source: 'default' });
     expect(onWeb.get(v.CAP)).toEqual({ amount: 9900, currency: 'CNY', source: 'default' });
   });
 
   it('refuses to price what is not listed or has no price', async () => {
-    await expect(priceVariants(ctx, { channelId: ch.tmall, variantIds: [v.CAP] })).rejects.toMatchObject({ code: 'not_listed', details: { field: 'variantId', variantId: v.CAP } });
-    await expect(priceVariants(ctx, { channelId: ch.web, variantIds: [v['FACIAL-60']] })).rejects.toMatchObject({ code: 'no_price' });
-    await expect(priceVariants(ctx, { channelId: ch.web, currency: 'USD', variantIds: [v.MUG] })).rejects.toMatchObject({ code: 'no_price' });
-    await expect(priceVariants(ctx, { channelId: 'chn_nope', variantIds: [v.MUG] })).rejects.toMatchObject({ code: 'not_found', details: { field: 'channelId' } });
+    await expect(priceVariants(t.ctx, { channelId: ch.tmall, variantIds: [v.CAP] })).rejects.toMatchObject({ code: 'not_listed', details: { field: 'variantId', variantId: v.CAP } });
+    await expect(priceVariants(t.ctx, { channelId: ch.web, variantIds: [v['FACIAL-60']] })).rejects.toMatchObject({ code: 'no_price' });
+    await expect(priceVariants(t.ctx, { channelId: ch.web, currency: 'USD', variantIds: [v.MUG] })).rejects.toMatchObject({ code: 'no_price' });
+    await expect(priceVariants(t.ctx, { channelId: 'chn_nope', variantIds: [v.MUG] })).rejects.toMatchObject({ code: 'not_found', details: { field: 'channelId' } });
     const draft = await t.call('POST', '/v1/products', { title: 'Draft', variants: [{ sku: 'DRAFT', prices: [{ currency: 'CNY', amount: 1 }] }], channelIds: [ch.web] });
-    await expect(priceVariants(ctx, { channelId: ch.web, variantIds: [draft.body.variants[0].id] })).rejects.toMatchObject({ code: 'not_listed' });
+    await expect(priceVariants(t.ctx, { channelId: ch.web, variantIds: [draft.body.variants[0].id] })).rejects.toMatchObject({ code: 'not_listed' });
   });
 
   it('sets and reads a variant price list over HTTP; bad lists change nothing', async () => {
@@ -94,14 +90,14 @@ describe('catalog: prices', () => {
   });
 
   it('lets other modules read variants, find one by SKU or barcode, and read channels', async () => {
-    const [mug] = await getVariants(ctx, [v.MUG, 'var_nope']);
+    const [mug] = await getVariants(t.ctx, [v.MUG, 'var_nope']);
     expect(mug).toEqual({ id: v.MUG, productId: expect.any(String), sku: 'MUG', barcode: '4006381333931', title: 'Default', productTitle: 'Mug', productType: 'physical', categoryId: null, options: {} });
-    expect((await findVariantByCode(ctx, '4006381333931'))?.id).toBe(v.MUG);
-    expect((await findVariantByCode(ctx, 'CAP'))?.id).toBe(v.CAP);
-    expect(await findVariantByCode(ctx, 'nothing')).toBeNull();
-    expect((await getChannel(ctx, ch.us)).currency).toBe('USD');
-    await expect(getChannel(ctx, 'chn_nope')).rejects.toMatchObject({ code: 'not_found' });
-    expect((await listChannels(ctx)).length).toBe(4);
+    expect((await findVariantByCode(t.ctx, '4006381333931'))?.id).toBe(v.MUG);
+    expect((await findVariantByCode(t.ctx, 'CAP'))?.id).toBe(v.CAP);
+    expect(await findVariantByCode(t.ctx, 'nothing')).toBeNull();
+    expect((await getChannel(t.ctx, ch.us)).currency).toBe('USD');
+    await expect(getChannel(t.ctx, 'chn_nope')).rejects.toMatchObject({ code: 'not_found' });
+    expect((await listChannels(t.ctx)).length).toBe(4);
   });
 
   it('under concurrent creates of one SKU, exactly one wins and the rest get sku_taken', async () => {

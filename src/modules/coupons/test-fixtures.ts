@@ -1,6 +1,5 @@
 import { expect } from 'vitest';
 import type { TestApp } from '../../../tests/harness.js';
-import { SYSTEM } from '../../platform/auth.js';
 import type { Ctx } from '../../platform/context.js';
 import { findOrCreateCustomer } from '../customers/index.js';
 
@@ -15,7 +14,7 @@ export async function couponWorld(t: TestApp) {
     ok('POST', '/v1/promotions', { name: `10% off (${trigger})`, trigger, currency: 'CNY', rule: { type: 'percentage', percent: 10 }, status: 'active' });
   const promo = await promotion('coupon');
   const automatic = await promotion('automatic');
-  const sys: Ctx = { db: t.omni.database.db, actor: SYSTEM, requestId: 'test' };
+  const sys: Ctx = t.ctx;
   let n = 0;
   return {
     ok,

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../tests/harness.js';
-import { SYSTEM } from '../../platform/auth.js';
 import { codeIn, startSmsInbox } from '../../../tests/inboxes.js';
 import { findOrCreateCustomer, getCustomers } from './index.js';
 
@@ -21,7 +20,7 @@ afterAll(async () => {
   delete process.env.SMS_PROVIDER_KEY;
 });
 
-const ctx = () => ({ db: t.omni.database.db, actor: SYSTEM, requestId: 'test' });
+const ctx = () => t.ctx;
 const askCode = (body: object) => t.call('POST', '/v1/shopper/auth/codes', body, { token: null });
 async function signInByPhone(phone: string, locale?: string) {
   expect((await askCode({ phone, locale })).status).toBe(202);

@@ -1,7 +1,6 @@
 import { expect } from 'vitest';
 import type { TestApp } from '../../../tests/harness.js';
 import { codeIn, type ReceivedMail } from '../../../tests/inboxes.js';
-import { SYSTEM } from '../../platform/auth.js';
 import { findOrCreateCustomer } from '../customers/index.js';
 
 /**
@@ -59,7 +58,7 @@ export async function signIn(t: TestApp, mails: ReceivedMail[], email: string): 
 let n = 0;
 /** A customer staff open carts for (many shoppers at once, without signing each in). */
 export async function newCustomer(t: TestApp): Promise<string> {
-  return (await findOrCreateCustomer({ db: t.omni.database.db, actor: SYSTEM, requestId: 'test' }, { email: `buyer${++n}@deals.test` })).id;
+  return (await findOrCreateCustomer(t.ctx, { email: `buyer${++n}@deals.test` })).id;
 }
 
 export type Offer = { kind: 'flash_sale' | 'group_buy'; id: string };

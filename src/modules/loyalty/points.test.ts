@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../tests/harness.js';
 import { inTx } from '../../platform/db.js';
 import { enrolMember, quotePointsDeduction, refundSpentPoints, spendPoints } from './index.js';
-import { eventsOf, lotSum, membership, newCustomer, ok, sys } from './test-fixtures.js';
+import { eventsOf, lotSum, membership, newCustomer, ok } from './test-fixtures.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -71,7 +71,7 @@ describe('the points ledger', () => {
     const customerId = await memberWith(0);
     for (const points of [300, 300, 400]) await ok(t.call('POST', `/v1/members/${customerId}/points/adjust`, { points, reason: 'seed' }), 201);
     const results = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) => spendPoints(sys(t), { customerId, points: 100, reference: { type: 'order', id: `ord_c${i}` } })),
+      Array.from({ length: 20 }, (_, i) => spendPoints(t.ctx, { customerId, points: 100, reference: { type: 'order', id: `ord_c${i}` } })),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -83,22 +83,22 @@ describe('the points ledger', () => {
   it('spending for one order twice spends once; refunding it puts the points back into the same lots, once', async () => {
     const customerId = await memberWith(500);
     const reference = { type: 'order', id: 'ord_twice' };
-    const first = await spendPoints(sys(t), { customerId, points: 200, reference });
-    const second = await spendPoints(sys(t), { customerId, points: 200, reference });
+    const first = await spendPoints(t.ctx, { customerId, points: 200, reference });
+    const second = await spendPoints(t.ctx, { customerId, points: 200, reference });
     expect(second.entryId).toBe(first.entryId);
     expect((await membership(t, customerId)).balance).toBe(300);
-    expect(await refundSpentPoints(sys(t), { reference })).toEqual({ points: 200 });
-    expect(await refundSpentPoints(sys(t), { reference })).toEqual({ points: 200 });
+    expect(await refundSpentPoints(t.ctx, { reference })).toEqual({ points: 200 });
+    expect(await refundSpentPoints(t.ctx, { reference })).toEqual({ points: 200 });
     expect((await membership(t, customerId)).balance).toBe(500);
     expect(await lotSum(t, customerId)).toBe(500);
-    expect(await refundSpentPoints(sys(t), { reference: { type: 'order', id: 'ord_never' } })).toEqual({ points: 0 });
+    expect(await refundSpentPoints(t.ctx, { reference: { type: 'order', id: 'ord_never' } })).toEqual({ points: 0 });
   });
 
   it('a spend inside an order transaction that fails leaves the points untouched', async () => {
     const customerId = await memberWith(300);
     await expect(
       inTx(t.omni.database.db, async (tx) => {
-        await spendPoints({ ...sys(t), db: tx }, { customerId, points: 100, reference: { type: 'order', id: 'ord_rolled_back' } });
+        await spendPoints({ ...t.ctx, db: tx }, { customerId, points: 100, reference: { type: 'order', id: 'ord_rolled_back' } });
         throw new Error('payment failed');
       }),
     ).rejects.toThrow('payment failed');
@@ -107,11 +107,11 @@ describe('the points ledger', () => {
 
   it('quotes a deduction at 100 points per yuan, capped by the balance and by half the order', async () => {
     const customerId = await memberWith(5_000);
-    expect(await quotePointsDeduction(sys(t), { customerId, points: 1_234, orderSubtotal: 100_000 })).toMatchObject({ points: 1_234, amount: 1_234 });
-    expect(await quotePointsDeduction(sys(t), { customerId, points: 9_000, orderSubtotal: 100_000 })).toMatchObject({ points: 5_000, amount: 5_000 });
-    expect(await quotePointsDeduction(sys(t), { customerId, points: 5_000, orderSubtotal: 3_001 })).toMatchObject({ points: 1_500, amount: 1_500 });
-    const stranger = (await enrolMember(sys(t), await newCustomer(t), 'test')).membership.customerId;
-    expect(await quotePointsDeduction(sys(t), { customerId: stranger, points: 100, orderSubtotal: 10_000 })).toMatchObject({ points: 0, amount: 0 });
+    expect(await quotePointsDeduction(t.ctx, { customerId, points: 1_234, orderSubtotal: 100_000 })).toMatchObject({ points: 1_234, amount: 1_234 });
+    expect(await quotePointsDeduction(t.ctx, { customerId, points: 9_000, orderSubtotal: 100_000 })).toMatchObject({ points: 5_000, amount: 5_000 });
+    expect(await quotePointsDeduction(t.ctx, { customerId, points: 5_000, orderSubtotal: 3_001 })).toMatchObject({ points: 1_500, amount: 1_500 });
+    const stranger = (await enrolMember(t.ctx, await newCustomer(t), 'test')).membership.customerId;
+    expect(await quotePointsDeduction(t.ctx, { customerId: stranger, points: 100, orderSubtotal: 10_000 })).toMatchObject({ points: 0, amount: 0 });
   });
 
   it('clerks read members but cannot adjust points', async () => {

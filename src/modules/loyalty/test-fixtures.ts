@@ -1,6 +1,5 @@
 import { expect } from 'vitest';
 import type { TestApp } from '../../../tests/harness.js';
-import { SYSTEM } from '../../platform/auth.js';
 import { newId } from '../../platform/ids.js';
 import { emit } from '../../platform/outbox.js';
 import { findOrCreateCustomer } from '../customers/index.js';
@@ -16,12 +15,10 @@ export async function ok(p: Promise<{ status: number; body: any }>, status = 200
   return res.body;
 }
 
-export const sys = (t: TestApp) => ({ db: t.omni.database.db, actor: SYSTEM, requestId: 'test' });
-
 let phones = 0;
 export async function newCustomer(t: TestApp, name = 'Shopper'): Promise<string> {
   const phone = `+86139${String(Date.now() % 100000).padStart(5, '0')}${String(++phones).padStart(3, '0')}`;
-  return (await findOrCreateCustomer(sys(t), { phone, name })).id;
+  return (await findOrCreateCustomer(t.ctx, { phone, name })).id;
 }
 
 export async function channel(t: TestApp, kind: string): Promise<string> {

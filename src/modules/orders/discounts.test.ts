@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onPostgres, startTestApp, type TestApp } from '../../../tests/harness.js';
 import { ok, setUpShop, stockOf, type Shop } from './test-shop.js';
 import { findOrCreateCustomer } from '../customers/index.js';
-import { SYSTEM } from '../../platform/auth.js';
 
 /**
  * Promotions, coupons and points at checkout and at the till: the cart explains what each took
@@ -19,7 +18,7 @@ describe('discounts in carts, checkout and POS', () => {
   });
   afterAll(() => t?.close());
 
-  const customer = async () => (await findOrCreateCustomer({ db: t.omni.database.db, actor: SYSTEM, requestId: 'test' }, { email: `d${++n}@discounts.test` })).id as string;
+  const customer = async () => (await findOrCreateCustomer(t.ctx, { email: `d${++n}@discounts.test` })).id as string;
   const promotion = async (body: Record<string, unknown>) => ok(t.call('POST', '/v1/promotions', { currency: 'CNY', status: 'active', ...body }));
   const stop = (id: string) => ok(t.call('POST', `/v1/promotions/${id}/deactivate`), 200);
   const cartFor = async (customerId: string | null, lines: Array<{ variantId: string; quantity: number }>, channelId = shop.web) => {

@@ -2,7 +2,6 @@ import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../tests/harness.js';
-import { SYSTEM } from '../../platform/auth.js';
 import type { Ctx } from '../../platform/context.js';
 import { createPayment } from './index.js';
 import { configuredTestSecret, testProviderSecret } from './provider-secret.js';
@@ -13,7 +12,7 @@ let n = 0;
 
 beforeAll(async () => {
   t = await startTestApp();
-  sys = { db: t.omni.database.db, actor: SYSTEM, requestId: 'test' };
+  sys = t.ctx;
   // The test provider calls back over real HTTP: serve the API on loopback and point it there.
   await t.omni.app.listen({ port: 0, host: '127.0.0.1' });
   t.config.publicUrl = `http://127.0.0.1:${(t.omni.app.server.address() as AddressInfo).port}`;

@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../tests/harness.js';
-import { SYSTEM } from '../../platform/auth.js';
-import type { Ctx } from '../../platform/context.js';
 import { priceWithPromotions, type PricingInput } from './index.js';
 
 let t: TestApp;
-let ctx: Ctx;
 
 const cart: PricingInput = {
   channelId: 'chn_x', channelKind: 'web', currency: 'CNY', shipping: 0,
@@ -15,7 +12,6 @@ const discounts = (r: Awaited<ReturnType<typeof priceWithPromotions>>) => r.appl
 
 beforeAll(async () => {
   t = await startTestApp();
-  ctx = { db: t.omni.database.db, actor: SYSTEM, requestId: 'test' };
 });
 afterAll(() => t.close());
 
@@ -25,8 +21,8 @@ describe('pricing with promotions', () => {
     expect(res.status).toBe(201);
     // Both see a stamp no snapshot was built for yet: one builds it outside the transaction, which
     // (on the one-connection embedded database) waits until the transaction ends.
-    const outside = priceWithPromotions(ctx, cart);
-    const inside = ctx.db.transaction().execute((tx) => priceWithPromotions({ ...ctx, db: tx }, cart));
+    const outside = priceWithPromotions(t.ctx, cart);
+    const inside = t.ctx.db.transaction().execute((tx) => priceWithPromotions({ ...t.ctx, db: tx }, cart));
     const stuck = new Promise((_, reject) => setTimeout(() => reject(new Error('pricing never finished')), 10_000).unref());
     const [a, b] = (await Promise.race([Promise.all([outside, inside]), stuck])) as Array<Awaited<typeof outside>>;
     expect(discounts(a)).toEqual([700]);

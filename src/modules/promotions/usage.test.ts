@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../tests/harness.js';
-import { SYSTEM } from '../../platform/auth.js';
-import type { Ctx } from '../../platform/context.js';
 import { getPromotion, recordPromotionUse, releasePromotionUse } from './index.js';
 
 let t: TestApp;
-let ctx: Ctx;
 
 const create = async (over: Record<string, unknown>) => {
   const res = await t.call('POST', '/v1/promotions', { name: 'limited', trigger: 'automatic', currency: 'CNY', rule: { type: 'fixed', amount: 700 }, status: 'active', ...over });
@@ -18,17 +15,16 @@ const codes = (rs: PromiseSettledResult<unknown>[]) => rs.flatMap((r) => (r.stat
 
 beforeAll(async () => {
   t = await startTestApp();
-  ctx = { db: t.omni.database.db, actor: SYSTEM, requestId: 'test' };
 });
 afterAll(() => t.close());
 
 describe('usage limits and budgets under concurrency', () => {
   it('a promotion limited to 10 uses gives exactly 10 of 40 concurrent checkouts', async () => {
     const id = await create({ usageLimit: 10 });
-    const results = await settle(Array.from({ length: 40 }, (_, i) => recordPromotionUse(ctx, { orderId: `ord_${i}`, customerId: `cus_${i}`, uses: [{ promotionId: id, discount: 700 }] })));
+    const results = await settle(Array.from({ length: 40 }, (_, i) => recordPromotionUse(t.ctx, { orderId: `ord_${i}`, customerId: `cus_${i}`, uses: [{ promotionId: id, discount: 700 }] })));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
     expect(new Set(codes(results))).toEqual(new Set(['promotion_exhausted']));
-    expect(await getPromotion(ctx, id)).toMatchObject({ used: 10, spent: 7000 });
+    expect(await getPromotion(t.ctx, id)).toMatchObject({ used: 10, spent: 7000 });
     const used = await t.omni.database.db.selectFrom('outbox_event').select('id').where('type', '=', 'promotion.used').where('aggregate_id', '=', id).execute();
     expect(used).toHaveLength(10);
     // The price a shopper sees already says so, before checkout.
@@ -38,18 +34,18 @@ describe('usage limits and budgets under concurrency', () => {
 
   it('a budget is never exceeded: 30 concurrent discounts of 700 against a budget of 10,000', async () => {
     const id = await create({ budget: 10_000 });
-    const results = await settle(Array.from({ length: 30 }, (_, i) => recordPromotionUse(ctx, { orderId: `ord_b${i}`, uses: [{ promotionId: id, discount: 700 }] })));
+    const results = await settle(Array.from({ length: 30 }, (_, i) => recordPromotionUse(t.ctx, { orderId: `ord_b${i}`, uses: [{ promotionId: id, discount: 700 }] })));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(14);
     expect(new Set(codes(results))).toEqual(new Set(['budget_exhausted']));
-    expect((await getPromotion(ctx, id)).spent).toBe(9800);
+    expect((await getPromotion(t.ctx, id)).spent).toBe(9800);
   });
 
   it('a per-customer limit holds when one customer checks out many times at once', async () => {
     const id = await create({ perCustomerLimit: 2 });
-    const results = await settle(Array.from({ length: 10 }, (_, i) => recordPromotionUse(ctx, { orderId: `ord_c${i}`, customerId: 'cus_same', uses: [{ promotionId: id, discount: 100 }] })));
+    const results = await settle(Array.from({ length: 10 }, (_, i) => recordPromotionUse(t.ctx, { orderId: `ord_c${i}`, customerId: 'cus_same', uses: [{ promotionId: id, discount: 100 }] })));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
     expect(new Set(codes(results))).toEqual(new Set(['customer_limit_reached']));
-    expect((await getPromotion(ctx, id)).used).toBe(2);
+    expect((await getPromotion(t.ctx, id)).used).toBe(2);
     // Priced for that customer, the offer says why it no longer applies; for another it still does.
     const cart = (customerId: string) => ({ channelId: 'chn_x', channelKind: 'web', currency: 'CNY', customerId, lines: [{ lineId: 'l', variantId: 'v', productId: 'p', quantity: 1, unitPrice: 5000 }] });
     const [same, other] = await Promise.all([t.call('POST', '/v1/promotions/preview', { cart: cart('cus_same') }), t.call('POST', '/v1/promotions/preview', { cart: cart('cus_other') })]);
@@ -60,23 +56,23 @@ describe('usage limits and budgets under concurrency', () => {
   it('a refused promotion fails the whole checkout: nothing else of it is counted', async () => {
     const open = await create({ usageLimit: 100 });
     const full = await create({ usageLimit: 1 });
-    await recordPromotionUse(ctx, { orderId: 'ord_first', uses: [{ promotionId: full, discount: 100 }] });
-    const res = recordPromotionUse(ctx, { orderId: 'ord_second', uses: [{ promotionId: open, discount: 100 }, { promotionId: full, discount: 100 }] });
+    await recordPromotionUse(t.ctx, { orderId: 'ord_first', uses: [{ promotionId: full, discount: 100 }] });
+    const res = recordPromotionUse(t.ctx, { orderId: 'ord_second', uses: [{ promotionId: open, discount: 100 }, { promotionId: full, discount: 100 }] });
     await expect(res).rejects.toMatchObject({ code: 'promotion_exhausted', details: { promotionId: full } });
-    expect((await getPromotion(ctx, open)).used).toBe(0);
-    await expect(recordPromotionUse(ctx, { orderId: 'ord_first', uses: [{ promotionId: full, discount: 100 }] })).rejects.toMatchObject({ code: 'already_exists' });
+    expect((await getPromotion(t.ctx, open)).used).toBe(0);
+    await expect(recordPromotionUse(t.ctx, { orderId: 'ord_first', uses: [{ promotionId: full, discount: 100 }] })).rejects.toMatchObject({ code: 'already_exists' });
   });
 
   it('releasing an order gives its uses back exactly once, even when asked twice at once', async () => {
     const id = await create({ usageLimit: 3, budget: 5000, perCustomerLimit: 1 });
-    await recordPromotionUse(ctx, { orderId: 'ord_r1', customerId: 'cus_r', uses: [{ promotionId: id, discount: 1000 }] });
-    await recordPromotionUse(ctx, { orderId: 'ord_r2', customerId: 'cus_s', uses: [{ promotionId: id, discount: 1500 }] });
-    const twice = await Promise.all([releasePromotionUse(ctx, { orderId: 'ord_r1' }), releasePromotionUse(ctx, { orderId: 'ord_r1' }), releasePromotionUse(ctx, { orderId: 'ord_r1' })]);
+    await recordPromotionUse(t.ctx, { orderId: 'ord_r1', customerId: 'cus_r', uses: [{ promotionId: id, discount: 1000 }] });
+    await recordPromotionUse(t.ctx, { orderId: 'ord_r2', customerId: 'cus_s', uses: [{ promotionId: id, discount: 1500 }] });
+    const twice = await Promise.all([releasePromotionUse(t.ctx, { orderId: 'ord_r1' }), releasePromotionUse(t.ctx, { orderId: 'ord_r1' }), releasePromotionUse(t.ctx, { orderId: 'ord_r1' })]);
     expect(twice.map((r) => r.released).sort()).toEqual([0, 0, 1]);
-    expect(await getPromotion(ctx, id)).toMatchObject({ used: 1, spent: 1500 });
+    expect(await getPromotion(t.ctx, id)).toMatchObject({ used: 1, spent: 1500 });
     // The customer may use it again, once.
-    await recordPromotionUse(ctx, { orderId: 'ord_r3', customerId: 'cus_r', uses: [{ promotionId: id, discount: 1000 }] });
-    await expect(recordPromotionUse(ctx, { orderId: 'ord_r4', customerId: 'cus_r', uses: [{ promotionId: id, discount: 1000 }] })).rejects.toMatchObject({ code: 'customer_limit_reached' });
+    await recordPromotionUse(t.ctx, { orderId: 'ord_r3', customerId: 'cus_r', uses: [{ promotionId: id, discount: 1000 }] });
+    await expect(recordPromotionUse(t.ctx, { orderId: 'ord_r4', customerId: 'cus_r', uses: [{ promotionId: id, discount: 1000 }] })).rejects.toMatchObject({ code: 'customer_limit_reached' });
     const released = await t.omni.database.db.selectFrom('outbox_event').select('id').where('type', '=', 'promotion.released').where('aggregate_id', '=', id).execute();
     expect(released).toHaveLength(1);
   });

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { startTestApp, type TestApp } from '../../../tests/harness.js';
-import { SYSTEM } from '../../platform/auth.js';
 import { adjustStock } from '../inventory/index.js';
 
 let t: TestApp;
@@ -114,7 +113,7 @@ describe('store locator', () => {
     });
     expect(product.status).toBe(201);
     const [v1, v2] = product.body.variants.map((v: any) => v.id);
-    const sys = { db: t.omni.database.db, actor: SYSTEM, requestId: 'test' };
+    const sys = t.ctx;
     const stock: Array<[string, string, number]> = [
       [s.square.id, v1, 5],
       [s.jingan.id, v1, 2], [s.jingan.id, v2, 3],

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { onPostgres, startTestApp, type TestApp } from '../../../tests/harness.js';
 import { createOmniloop } from '../../app.js';
-import { SYSTEM } from '../../platform/auth.js';
 import { redeemVoucher } from './index.js';
 import { voucherWorld } from './test-fixtures.js';
 
@@ -130,7 +129,7 @@ describe('redemptions arriving together', () => {
 describe('redemptions queued together in one server', () => {
   it('the first runs at once and the rest go as one statement, on either database', async () => {
     const [multi, ...single] = await w.issue((await w.template({ usesPerVoucher: 3 })).id, 5);
-    const ctx = { db: t.omni.database.db, actor: SYSTEM, requestId: 'test' };
+    const ctx = t.ctx;
     const codes = [multi.code, multi.code, ...single.map((v) => v.code), multi.code, multi.code];
     const settled = await Promise.allSettled(codes.map((code) => redeemVoucher(ctx, { code, locationId: w.a1.id })));
     const made = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));

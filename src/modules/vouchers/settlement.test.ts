@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../tests/harness.js';
-import { SYSTEM } from '../../platform/auth.js';
 import { issueVouchers, voidVouchersForOrderLine } from './index.js';
 import { eventsOf, voucherWorld } from './test-fixtures.js';
 
@@ -106,7 +105,7 @@ describe('partner settlement', () => {
 });
 
 describe('vouchers of an order line', () => {
-  const ctx = () => ({ db: t.omni.database.db, actor: SYSTEM, requestId: 'test' });
+  const ctx = () => t.ctx;
   const templateFor = (variantId: string, name: string, usesPerVoucher: number) =>
     w.ok('POST', '/v1/voucher-templates', {
       name,
