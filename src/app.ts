@@ -33,7 +33,7 @@ export async function createOmniloop(config: Config, opts: { memory?: boolean; d
     },
   });
   const handlers = new EventHandlers();
-  const jobs: Job[] = [{ name: 'outbox', everyMs: 200, batch: OUTBOX_BATCH, run: (d) => drainOutbox(d, handlers, OUTBOX_BATCH) }];
+  const jobs: Job[] = [{ name: 'outbox', everyMs: 200, batch: OUTBOX_BATCH, run: (d) => drainOutbox(d, handlers) }];
   const host: ModuleHost = { app, db, config, handlers, jobs };
   accessRoutes(app);
   for (const register of modules) register(host);

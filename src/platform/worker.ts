@@ -5,6 +5,13 @@ import type { Job } from './module.js';
 /** How long a batch job that caught up waits before it looks again. */
 const CAUGHT_UP_PAUSE_MS = 20;
 
+/** When a job that just did `n` units of work runs again. */
+function nextRunIn(job: Job, n: number): number {
+  if (n === 0) return job.everyMs;
+  if (job.batch && n < job.batch) return Math.min(CAUGHT_UP_PAUSE_MS, job.everyMs);
+  return 0;
+}
+
 /**
  * Runs each job on its own timer; a job that did work runs again at once (a batch job that caught
  * up, after a short pause), an idle one waits its interval. Every job claims rows with SKIP LOCKED
@@ -30,7 +37,7 @@ export class Worker {
     if (this.stopped) return;
     this.timers.set(job.name, setTimeout(() => {
       const p = job.run(this.db).then(
-        (n) => this.schedule(job, n === 0 ? job.everyMs : job.batch && n < job.batch ? Math.min(CAUGHT_UP_PAUSE_MS, job.everyMs) : 0),
+        (n) => this.schedule(job, nextRunIn(job, n)),
         (err) => {
           this.log.error({ err, job: job.name }, 'background job failed');
           this.schedule(job, job.everyMs);

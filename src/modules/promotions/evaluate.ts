@@ -105,13 +105,11 @@ function runPhase(candidates: CompiledPromotion[], start: Work, env: Env, out: N
   return { effects: [winner], work, total: winner.total };
 }
 
-/** A pricing asks twice for the same cart's candidates (which counters to read, then the evaluation). */
-const lastCandidates = new WeakMap<PricingInput, { s: PromotionSnapshot; found: CompiledPromotion[] }>();
-
-/** Automatic promotions that may concern the cart, from the snapshot's indexes, in priority order. */
-function automaticCandidates(s: PromotionSnapshot, input: PricingInput): CompiledPromotion[] {
-  const known = lastCandidates.get(input);
-  if (known?.s === s) return known.found;
+/**
+ * Automatic promotions that may concern the cart, from the snapshot's indexes, in priority order. A
+ * pricing finds them once and passes them both to limitedCandidates and to evaluatePromotions.
+ */
+export function automaticCandidates(s: PromotionSnapshot, input: PricingInput): CompiledPromotion[] {
   // Marking ranks and reading them back in order gives the priority order without sorting.
   const marked = new Uint8Array(s.byRank.length);
   const mark = (list: CompiledPromotion[] | undefined) => {
@@ -127,7 +125,6 @@ function automaticCandidates(s: PromotionSnapshot, input: PricingInput): Compile
   }
   const found: CompiledPromotion[] = [];
   for (let r = 0; r < marked.length; r++) if (marked[r]) found.push(s.byRank[r]);
-  lastCandidates.set(input, { s, found });
   return found;
 }
 
@@ -142,22 +139,22 @@ function couponCandidates(s: PromotionSnapshot, input: PricingInput, ids: string
 }
 
 /** Ids of limited promotions the cart may use, whose live counters the caller should pass as `usage`. */
-export function limitedCandidates(s: PromotionSnapshot, input: PricingInput): string[] {
+export function limitedCandidates(s: PromotionSnapshot, input: PricingInput, auto = automaticCandidates(s, input)): string[] {
   const ids: string[] = [];
   if (!s.hasLimited) return ids;
-  for (const c of automaticCandidates(s, input)) if (c.limited) ids.push(c.promotion.id);
+  for (const c of auto) if (c.limited) ids.push(c.promotion.id);
   for (const id of input.couponPromotionIds ?? []) if (s.byId.get(id)?.limited) ids.push(id);
   return ids;
 }
 
-export function evaluatePromotions(s: PromotionSnapshot, input: PricingInput, usage?: UsageCounters): PricingResult {
+export function evaluatePromotions(s: PromotionSnapshot, input: PricingInput, usage?: UsageCounters, auto = automaticCandidates(s, input)): PricingResult {
   const env: Env = { input, clock: new Clock((input.at ?? new Date()).getTime()), usage };
   const notApplied: NotApplied[] = [];
   const start: Work = { current: input.lines.map((l) => l.unitPrice * l.quantity), shipping: input.shipping };
-  const auto = runPhase(automaticCandidates(s, input), start, env, notApplied);
-  const coupons = input.couponPromotionIds?.length ? runPhase(couponCandidates(s, input, input.couponPromotionIds, notApplied), auto.work, env, notApplied) : null;
-  const effects = coupons ? [...auto.effects, ...coupons.effects] : auto.effects;
-  const final = coupons ? coupons.work : auto.work;
+  const automatic = runPhase(auto, start, env, notApplied);
+  const coupons = input.couponPromotionIds?.length ? runPhase(couponCandidates(s, input, input.couponPromotionIds, notApplied), automatic.work, env, notApplied) : null;
+  const effects = coupons ? [...automatic.effects, ...coupons.effects] : automatic.effects;
+  const final = coupons ? coupons.work : automatic.work;
 
   const perLine: PriceAdjustment[][] = input.lines.map(() => []);
   const shippingAdj: PriceAdjustment[] = [];

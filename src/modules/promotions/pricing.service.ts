@@ -1,7 +1,7 @@
 import { PREPARED, sql, type Executor } from '../../platform/db.js';
 import type { Ctx } from '../../platform/context.js';
 import type { PricingInput, PricingResult, UsageCounters } from './promotion.types.js';
-import { evaluatePromotions, limitedCandidates } from './evaluate.js';
+import { automaticCandidates, evaluatePromotions, limitedCandidates } from './evaluate.js';
 import { latestSnapshot, snapshotFor } from './snapshot.service.js';
 import type { PromotionSnapshot } from './snapshot.js';
 import { sharedRead } from '../../platform/shared-read.js';
@@ -67,12 +67,14 @@ async function readFresh(db: Executor, s: PromotionSnapshot | null, ids: string[
  */
 export async function priceWithPromotions(ctx: Ctx, input: PricingInput): Promise<PricingResult> {
   const guess = latestSnapshot();
-  const guessed = guess ? limitedCandidates(guess, input) : [];
+  const guessedAuto = guess ? automaticCandidates(guess, input) : [];
+  const guessed = guess ? limitedCandidates(guess, input, guessedAuto) : [];
   const fresh = await readFresh(ctx.db, guess, guessed, input.customerId);
-  if (guess?.stamp === fresh.stamp) return evaluatePromotions(guess, input, guessed.length ? fresh.usage : undefined);
+  if (guess?.stamp === fresh.stamp) return evaluatePromotions(guess, input, guessed.length ? fresh.usage : undefined, guessedAuto);
   // Promotions changed since the last snapshot (or this is the first pricing): build the current one.
   const snapshot = await snapshotFor(ctx.db, fresh.stamp);
-  const limited = limitedCandidates(snapshot, input);
+  const auto = automaticCandidates(snapshot, input);
+  const limited = limitedCandidates(snapshot, input, auto);
   const usage = limited.length ? (await readFresh(ctx.db, snapshot, limited, input.customerId)).usage : undefined;
-  return evaluatePromotions(snapshot, input, usage);
+  return evaluatePromotions(snapshot, input, usage, auto);
 }

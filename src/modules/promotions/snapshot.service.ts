@@ -7,11 +7,11 @@ import { toPromotion } from './promotions.service.js';
  * The per-process snapshots of active promotions, by version stamp. The one-row promotion_version
  * gets a new random stamp in every transaction that changes a promotion, so a stamp names one
  * committed state: a rolled-back change never aliases a committed one, and snapshots of different
- * databases in one process never mix.
+ * databases in one process never mix. The last KEEP built are kept; a load in flight is shared by
+ * the callers that arrive meanwhile.
  */
-const snapshots = new Map<string, Promise<PromotionSnapshot>>();
-/** The loads of `snapshots` that have finished. */
 const ready = new Map<string, PromotionSnapshot>();
+const loading = new Map<string, Promise<PromotionSnapshot>>();
 const KEEP = 8;
 let latest: PromotionSnapshot | null = null;
 
@@ -34,20 +34,18 @@ export async function snapshotFor(db: Executor, stamp: string): Promise<Promotio
   // A transaction never waits on a load running outside it: that load may be queued behind this
   // very transaction for a connection (the embedded database has one, a pool can run dry).
   if (db.isTransaction) return load(db, stamp);
-  let snap = snapshots.get(stamp);
+  let snap = loading.get(stamp);
   if (!snap) {
-    // Loads concurrent with this one share it; a failed load is forgotten so the next call retries.
-    snap = load(db, stamp);
-    snapshots.set(stamp, snap);
-    snap.then(
-      (s) => {
-        latest = s;
-        ready.set(stamp, s);
+    // Kept once built; a failed load is forgotten, so the next call retries.
+    snap = load(db, stamp)
+      .then((built) => {
+        latest = built;
+        ready.set(stamp, built);
         if (ready.size > KEEP) ready.delete(ready.keys().next().value!);
-      },
-      () => snapshots.delete(stamp),
-    );
-    if (snapshots.size > KEEP) snapshots.delete(snapshots.keys().next().value!);
+        return built;
+      })
+      .finally(() => loading.delete(stamp));
+    loading.set(stamp, snap);
   }
   return snap;
 }
