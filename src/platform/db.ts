@@ -25,7 +25,9 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
     // An idle connection closed by the server (restart, failover, DROP DATABASE … FORCE) is dropped
     // from the pool and replaced on next use; it must not take the process down.
     pool.on('error', () => {});
-    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: preparingPool(pool) as unknown as pg.Pool }) });
+    const done = { statements: 0 };
+    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: preparingPool(pool, done) as unknown as pg.Pool }) });
+    completed.set(db, done);
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   const { PGlite } = await import('@electric-sql/pglite');
@@ -47,15 +49,26 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
 export const PREPARED = sql.raw('/*prepared*/ ');
 const PREPARED_MARK = '/*prepared*/ ';
 
-function preparingPool(pool: pg.Pool) {
+const completed = new WeakMap<AnyDb, { statements: number }>();
+
+/**
+ * How many statements this process has completed on `db` (PostgreSQL): when it has not moved, this
+ * process has committed nothing since. Always 0 on the embedded database.
+ */
+export function statementsCompleted(db: AnyDb): number {
+  return completed.get(db)?.statements ?? 0;
+}
+
+function preparingPool(pool: pg.Pool, done: { statements: number }) {
+  const counted = <R>(p: Promise<R>) => p.then((r) => (done.statements++, r));
   return {
     async connect() {
       const client = await pool.connect();
       return {
         query: (text: any, values?: unknown[]) =>
-          typeof text === 'string' && text.startsWith(PREPARED_MARK)
+          counted(typeof text === 'string' && text.startsWith(PREPARED_MARK)
             ? client.query({ name: `p_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`, text, values })
-            : client.query(text, values),
+            : client.query(text, values)),
         release: (err?: Error) => client.release(err),
       };
     },
