@@ -1,6 +1,7 @@
 import type { ModuleHost } from '../../platform/module.js';
 import { registerErrorStatus } from '../../platform/errors.js';
 import { promotionRoutes } from './promotions.routes.js';
+import { followPromotions } from './live.js';
 
 /** The promotion engine: rules, conditions, stacking, limits and budgets, for carts and till sales alike. */
 export function register(host: ModuleHost): void {
@@ -10,6 +11,12 @@ export function register(host: ModuleHost): void {
     customer_limit_reached: 409,
   });
   promotionRoutes(host.app);
+  // On PostgreSQL, prices follow promotion changes and counters by notification (live.ts).
+  if (host.config.databaseUrl) {
+    const follower = followPromotions(host.db, host.config.databaseUrl, (err) =>
+      host.app.log.warn({ err }, 'promotion notifications lost: prices read the database until they are back'));
+    host.app.addHook('onClose', () => follower.stop());
+  }
 }
 
 export { priceWithPromotions } from './pricing.service.js';

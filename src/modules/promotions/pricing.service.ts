@@ -5,6 +5,7 @@ import { automaticCandidates, evaluatePromotions, limitedCandidates } from './ev
 import { latestSnapshot, snapshotFor } from './snapshot.service.js';
 import type { PromotionSnapshot } from './snapshot.js';
 import { sharedRead } from '../../platform/shared-read.js';
+import { livePromotions } from './live.js';
 
 interface Fresh {
   stamp: string;
@@ -62,10 +63,23 @@ async function readFresh(db: Executor, s: PromotionSnapshot | null, ids: string[
 
 /**
  * Prices a cart (online or at the till) with the active promotions and the presented coupons: pure
- * evaluation over the in-memory snapshot, checked against the version stamp in the same read that
- * fetches live counters, so a replica never prices with rules older than the last commit.
+ * evaluation over the in-memory snapshot. On PostgreSQL outside a transaction the version stamp and
+ * the limited promotions' counters are followed by notification (live.ts), so most prices need no
+ * round trip; otherwise (and for a customer's own uses of promotions limited per customer) they are
+ * read, the stamp in the same read as the counters, so a price never uses rules older than the
+ * last commit it could see.
  */
 export async function priceWithPromotions(ctx: Ctx, input: PricingInput): Promise<PricingResult> {
+  const live = await livePromotions(ctx.db);
+  if (live) {
+    const latest = latestSnapshot();
+    const snapshot = latest?.stamp === live.stamp ? latest : await snapshotFor(ctx.db, live.stamp);
+    const auto = automaticCandidates(snapshot, input);
+    const limited = limitedCandidates(snapshot, input, auto);
+    if (!input.customerId || !limited.some((id) => snapshot.byId.get(id)?.promotion.perCustomerLimit != null)) {
+      return evaluatePromotions(snapshot, input, limited.length ? live.counters : undefined, auto);
+    }
+  }
   const guess = latestSnapshot();
   const guessedAuto = guess ? automaticCandidates(guess, input) : [];
   const guessed = guess ? limitedCandidates(guess, input, guessedAuto) : [];

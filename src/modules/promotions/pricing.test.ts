@@ -1,6 +1,8 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../tests/harness.js';
-import { priceWithPromotions, type PricingInput } from './index.js';
+import { onPostgres, startTestApp, type TestApp } from '../../../tests/harness.js';
+import { statementsCompleted, type AnyDb } from '../../platform/db.js';
+import { priceWithPromotions, recordPromotionUse, type PricingInput } from './index.js';
 
 let t: TestApp;
 
@@ -27,5 +29,48 @@ describe('pricing with promotions', () => {
     const [a, b] = (await Promise.race([Promise.all([outside, inside]), stuck])) as Array<Awaited<typeof outside>>;
     expect(discounts(a)).toEqual([700]);
     expect(discounts(b)).toEqual([700]);
+  });
+});
+
+describe.skipIf(!onPostgres)('prices following promotions by notification (PostgreSQL)', () => {
+  const limited = async (name: string, amount: number) => {
+    const res = await t.call('POST', '/v1/promotions', { name, trigger: 'automatic', currency: 'CNY', rule: { type: 'fixed', amount }, usageLimit: 1, status: 'active' });
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  };
+  const reasonFor = async (id: string) => {
+    const r = await priceWithPromotions(t.ctx, cart);
+    return r.applied.some((a) => a.promotionId === id) ? 'applied' : r.notApplied.find((n) => n.promotionId === id)?.reason;
+  };
+
+  it('a limit used up through this server shows in its very next price; so does a promotion it stopped', async () => {
+    const id = await limited('one use, this server', 300);
+    expect(await reasonFor(id)).toBe('applied');
+    await recordPromotionUse(t.ctx, { orderId: 'ord_live_1', uses: [{ promotionId: id, discount: 300 }] });
+    expect(await reasonFor(id)).toBe('usage_limit_reached');
+    const other = await limited('stopped by this server', 200);
+    expect(await reasonFor(other)).toBe('applied');
+    expect((await t.call('POST', `/v1/promotions/${other}/deactivate`)).status).toBe(200);
+    expect(await reasonFor(other)).toBeUndefined();
+  });
+
+  it('once in step, a price makes no round trip, and a limit used up by another server shows one notification later', async () => {
+    const id = await limited('one use, another server', 100);
+    expect(await reasonFor(id)).toBe('applied');
+    const before = statementsCompleted(t.ctx.db as AnyDb);
+    expect(await reasonFor(id)).toBe('applied');
+    expect(statementsCompleted(t.ctx.db as AnyDb)).toBe(before);
+    // Another server's checkout, on a connection of its own.
+    const other = new pg.Client({ connectionString: t.databaseUrl });
+    await other.connect();
+    try {
+      await other.query('UPDATE promotion SET used = used + 1, spent = spent + 100 WHERE id = $1', [id]);
+    } finally {
+      await other.end();
+    }
+    const end = Date.now() + 5000;
+    while ((await reasonFor(id)) === 'applied' && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+    expect(await reasonFor(id)).toBe('usage_limit_reached');
+    expect(statementsCompleted(t.ctx.db as AnyDb)).toBe(before);
   });
 });
