@@ -175,7 +175,7 @@ async function main() {
       const template = await must(send, 'POST', '/v1/voucher-templates', { name: 'Styling session', variantId: service.variants[0].id, usesPerVoucher: 1, validity: { days: 90 }, validAt: { scope: 'own_stores' }, faceValue: { amount: 29900, currency: 'CNY' } });
       const codes: string[] = [];
       // One code a request, each redeemed once: enough for the scenario's seconds at a few thousand a second.
-      for (let i = 0; i < Math.max(8, SECONDS * 4) + WARM_CODES / 1000; i++) codes.push(...(await must(send, 'POST', '/v1/vouchers/issue', { templateId: template.id, quantity: 1000, reason: 'bench' })).data.map((v: any) => v.code));
+      for (let i = 0; i < Math.max(8, SECONDS * 8) + WARM_CODES / 1000; i++) codes.push(...(await must(send, 'POST', '/v1/vouchers/issue', { templateId: template.id, quantity: 1000, reason: 'bench' })).data.map((v: any) => v.code));
       await must(send, 'POST', '/v1/staff', { email: 'clerk@bench.omniloop.dev', name: 'Clerk', role: 'clerk', storeIds: [store.id], password: 'bench clerk password' });
       const session = await must(send, 'POST', '/v1/auth/sessions', { email: 'clerk@bench.omniloop.dev', password: 'bench clerk password' });
       const clerkSends = servers.urls.map((u) => client(u, session.token));
