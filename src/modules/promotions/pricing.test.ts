@@ -2,7 +2,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onPostgres, startTestApp, type TestApp } from '../../../tests/harness.js';
 import { statementsCompleted, type AnyDb } from '../../platform/db.js';
-import { priceWithPromotions, recordPromotionUse, type PricingInput } from './index.js';
+import { createPromotion, priceWithPromotions, recordPromotionUse, type PricingInput } from './index.js';
+import { snapshotFor } from './snapshot.service.js';
+import { newPromotionSchema } from './promotions.schemas.js';
 
 let t: TestApp;
 
@@ -29,6 +31,28 @@ describe('pricing with promotions', () => {
     const [a, b] = (await Promise.race([Promise.all([outside, inside]), stuck])) as Array<Awaited<typeof outside>>;
     expect(discounts(a)).toEqual([700]);
     expect(discounts(b)).toEqual([700]);
+  });
+
+  it('carts changed in transactions of their own build the promotions once, not at every change', async () => {
+    expect((await t.call('POST', '/v1/promotions', { name: '2 off', trigger: 'automatic', currency: 'CNY', rule: { type: 'fixed', amount: 200 }, status: 'active' })).status).toBe(201);
+    const inTx = () => t.ctx.db.transaction().execute(async (tx) => {
+      const { stamp } = await tx.selectFrom('promotion_version').select('stamp').executeTakeFirstOrThrow();
+      return snapshotFor(tx, stamp);
+    });
+    const first = await inTx();
+    expect(first.byId.size).toBeGreaterThan(0);
+    expect(await inTx()).toBe(first);
+  });
+
+  it('a promotion written by a transaction that rolled back never prices a cart, though that transaction priced with it', async () => {
+    const before = discounts(await priceWithPromotions(t.ctx, cart));
+    await expect(t.ctx.db.transaction().execute(async (tx) => {
+      const c = { ...t.ctx, db: tx };
+      await createPromotion(c, newPromotionSchema.parse({ name: 'never committed', trigger: 'automatic', currency: 'CNY', rule: { type: 'fixed', amount: 900 }, status: 'active' }));
+      expect(discounts(await priceWithPromotions(c, cart))).toContain(900);
+      throw new Error('rolled back');
+    })).rejects.toThrow('rolled back');
+    expect(discounts(await priceWithPromotions(t.ctx, cart))).toEqual(before);
   });
 });
 

@@ -27,23 +27,30 @@ async function load(db: Executor, stamp: string): Promise<PromotionSnapshot> {
   return buildSnapshot(rows.map(toPromotion), stamp);
 }
 
-/** The snapshot of the state named by `stamp` (just read from promotion_version). */
+/** Keeps a built snapshot as the latest and by its stamp, dropping the oldest beyond KEEP. */
+function keep(built: PromotionSnapshot): PromotionSnapshot {
+  latest = built;
+  ready.set(built.stamp, built);
+  if (ready.size > KEEP) ready.delete(ready.keys().next().value!);
+  return built;
+}
+
+/**
+ * The snapshot of the state named by `stamp` (just read from promotion_version). One built inside
+ * a transaction is kept too (cart changes price in theirs): it holds that state or a later one, and
+ * a stamp written by a transaction that rolls back is never read again.
+ */
 export async function snapshotFor(db: Executor, stamp: string): Promise<PromotionSnapshot> {
   const built = ready.get(stamp);
   if (built) return built;
   // A transaction never waits on a load running outside it: that load may be queued behind this
   // very transaction for a connection (the embedded database has one, a pool can run dry).
-  if (db.isTransaction) return load(db, stamp);
+  if (db.isTransaction) return keep(await load(db, stamp));
   let snap = loading.get(stamp);
   if (!snap) {
     // Kept once built; a failed load is forgotten, so the next call retries.
     snap = load(db, stamp)
-      .then((built) => {
-        latest = built;
-        ready.set(stamp, built);
-        if (ready.size > KEEP) ready.delete(ready.keys().next().value!);
-        return built;
-      })
+      .then(keep)
       .finally(() => loading.delete(stamp));
     loading.set(stamp, snap);
   }
