@@ -1,4 +1,5 @@
-import { inTx, tables, type Executor } from '../../platform/db.js';
+import type { Selectable } from 'kysely';
+import { inTx, PREPARED, sql, tables, type Executor } from '../../platform/db.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { emit } from '../../platform/outbox.js';
 import type { Ctx } from '../../platform/context.js';
@@ -101,6 +102,15 @@ export async function priceVariants(
   return (await variantsForSale(ctx, input)).prices;
 }
 
+type ForSaleRow = Pick<Selectable<CatalogTables['variant']>, 'id' | 'product_id' | 'sku' | 'barcode' | 'title' | 'options'> &
+  Pick<Selectable<CatalogTables['product']>, 'category_id' | 'status'> & {
+    product_title: string;
+    product_type: Selectable<CatalogTables['product']>['type'];
+    listed: string | null;
+    channel_amount: string | number | null;
+    default_amount: string | number | null;
+  };
+
 export interface VariantsForSale {
   channel: Channel;
   prices: Map<string, EffectivePrice>;
@@ -123,15 +133,16 @@ export async function variantsForSale(
   const prices = new Map<string, EffectivePrice>();
   const variants = new Map<string, Variant>();
   if (!ids.length) return { channel, prices, variants };
-  const rows = await q(ctx.db)
-    .selectFrom('variant as v')
-    .innerJoin('product as p', 'p.id', 'v.product_id')
-    .leftJoin('channel_listing as l', (j) => j.onRef('l.variant_id', '=', 'v.id').on('l.channel_id', '=', channel.id))
-    .leftJoin('channel_price as cp', (j) => j.onRef('cp.variant_id', '=', 'v.id').on('cp.channel_id', '=', channel.id).on('cp.currency', '=', currency))
-    .leftJoin('variant_price as dp', (j) => j.onRef('dp.variant_id', '=', 'v.id').on('dp.currency', '=', currency))
-    .select(['v.id', 'v.product_id', 'v.sku', 'v.barcode', 'v.title', 'v.options', 'p.title as product_title', 'p.type as product_type', 'p.category_id', 'p.status', 'l.variant_id as listed', 'cp.amount as channel_amount', 'dp.amount as default_amount'])
-    .where('v.id', 'in', ids)
-    .execute();
+  // Prepared: every cart change and checkout runs it, and planning the joins cost more than running them.
+  const { rows } = await sql<ForSaleRow>`${PREPARED}
+    SELECT v.id, v.product_id, v.sku, v.barcode, v.title, v.options, p.title AS product_title, p.type AS product_type,
+           p.category_id, p.status, l.variant_id AS listed, cp.amount AS channel_amount, dp.amount AS default_amount
+    FROM variant v
+    JOIN product p ON p.id = v.product_id
+    LEFT JOIN channel_listing l ON l.variant_id = v.id AND l.channel_id = ${channel.id}
+    LEFT JOIN channel_price cp ON cp.variant_id = v.id AND cp.channel_id = ${channel.id} AND cp.currency = ${currency}
+    LEFT JOIN variant_price dp ON dp.variant_id = v.id AND dp.currency = ${currency}
+    WHERE v.id = ANY(${ids}::text[])`.execute(ctx.db);
   const byId = new Map(rows.map((r) => [r.id, r]));
   for (const id of ids) {
     const r = byId.get(id);
