@@ -8,11 +8,12 @@
  *
  *   npm run bench -- o2o
  *   BENCH_DATABASE_URL or DATABASE_URL picks the server; BENCH_REPLICAS server processes;
- *   BENCH_SECONDS per scenario; BENCH_SCENARIOS=1,3 runs only those; BENCH_PORT the first port.
+ *   BENCH_SECONDS per scenario; BENCH_SCENARIOS=1,3 runs only those; BENCH_PORT the first port;
+ *   BENCH_PROMOTIONS active promotions priced into every cart (default none).
  */
 import os from 'node:os';
 import pg from 'pg';
-import { client, type LoadResult } from './lib/load.js';
+import { client, runLoad, type LoadResult } from './lib/load.js';
 import { freshDatabase, prepare, processes, startServers } from './lib/server.js';
 import { cpuMeter } from './lib/cpu.js';
 import { driveList } from './lib/wrk.js';
@@ -28,6 +29,8 @@ const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? '1,1b,2,3,4').split(',
 const PRODUCTS = 100;
 /** Voucher codes redeemed in the warm-up of scenario 4: two seconds' worth. */
 const WARM_CODES = 8000;
+/** Active automatic promotions, each a percentage off one to three of the SKUs. */
+const PROMOTIONS = Number(process.env.BENCH_PROMOTIONS ?? 0);
 
 type Cpu = { serverSeconds: number; databaseSeconds: number };
 
@@ -100,6 +103,20 @@ async function main() {
       goods.push(...product.variants.map((v: any) => v.id));
     }
     const hot = goods.slice(0, 3);
+    const offers = Array.from({ length: PROMOTIONS }, (_, i) => ({
+      name: `offer ${i}`, trigger: 'automatic', stacking: i % 5 ? 'stackable' : 'exclusive', priority: i % 100, currency: 'CNY', status: 'active',
+      rule: { type: 'percentage', percent: 5 + (i % 20) }, conditions: { variantIds: [...new Set([i, i * 7, i * 13].map((k) => goods[k % goods.length]))] },
+    }));
+    const made = await runLoad({
+      concurrency: 8,
+      send,
+      next: () => {
+        const body = offers.pop();
+        return body ? { method: 'POST', path: '/v1/promotions', body } : null;
+      },
+      maxSeconds: 600,
+    });
+    if (made.ok !== PROMOTIONS) throw new Error(`creating promotions failed: ${JSON.stringify(made.statuses)}`);
     await receiveStock(send, goods, [store.id], 1_000_000);
     const pickup = { type: 'pickup', locationId: store.id };
     const checkoutBody = (i: number) => ({ fulfillment: [pickup], contact: { email: `shopper${i % 500}@bench.omniloop.dev` }, payment: { provider: 'test' } });
@@ -151,7 +168,7 @@ async function main() {
       const used = cpu.stop();
       latencies.sort((a, b) => a - b);
       const secs = (Date.now() - started) / 1000;
-      console.log(`\n2. whole journey (create cart, add 3 lines drawn from ${goods.length} SKUs, choose pickup, pay and place)`);
+      console.log(`\n2. whole journey (create cart, add 3 lines drawn from ${goods.length} SKUs, choose pickup, pay and place; ${PROMOTIONS} active promotions)`);
       console.log(`  clients 16, servers ${REPLICAS} × ${PROCESSES} processes, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}: journeys/s ${Math.round(journeys / secs)} (${journeys} in ${secs.toFixed(1)}s, checkout statuses ${JSON.stringify(statuses)}), journey p50 ${latencies[Math.floor(latencies.length / 2)]} ms, p99 ${latencies[Math.floor(latencies.length * 0.99)]} ms`);
       console.log(cpuLine(used, journeys).replace('request', 'journey'));
     }
