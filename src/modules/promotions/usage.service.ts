@@ -1,4 +1,4 @@
-import { inTx, sql, tables, type Executor } from '../../platform/db.js';
+import { inTx, PREPARED, sql, tables, type Executor } from '../../platform/db.js';
 import { AppError, invalid, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { emit } from '../../platform/outbox.js';
@@ -14,10 +14,22 @@ export interface PromotionUseInput {
   uses: Array<{ promotionId: string; discount: number }>;
 }
 
+interface UseOutcome {
+  promotion_id: string;
+  inserted: boolean;
+  counted: boolean;
+  customer_counted: boolean;
+  name: string | null;
+  per_customer_limit: number | null;
+}
+
 /**
  * Counts an order's promotions against their limits and budgets. Call it inside the order's
- * transaction: each counter moves by one conditional update, so concurrent checkouts can never take
- * a promotion past its limit or budget, and a refusal throws so the whole checkout fails.
+ * transaction. One statement records every use: it locks the promotions in id order (the order
+ * every writer of several uses, so two orders sharing promotions cannot deadlock), moves each
+ * counter only while it stays within its limit and budget, counts the customer's uses (even
+ * without a limit, so a limit added later counts the past) and writes the events. A refusal
+ * throws, so the whole checkout fails and nothing stays counted.
  */
 export async function recordPromotionUse(ctx: Ctx, input: PromotionUseInput): Promise<void> {
   const seen = new Set<string>();
@@ -26,31 +38,62 @@ export async function recordPromotionUse(ctx: Ctx, input: PromotionUseInput): Pr
     if (seen.has(u.promotionId)) throw invalid(`uses.${i}.promotionId`, `promotion ${u.promotionId} is listed twice`);
     seen.add(u.promotionId);
   });
-  // Rows are taken in id order so two orders sharing promotions cannot deadlock.
-  const uses = [...input.uses].sort((a, b) => (a.promotionId < b.promotionId ? -1 : 1));
+  if (!input.uses.length) return;
+  const req = input.uses.map((u, n) => ({ n, promotion_id: u.promotionId, discount: u.discount, id: newId('pru'), evt: newId('evt') }));
+  const customerId = input.customerId ?? null;
+  // In a transaction of its own when called outside one: a refusal must take every use back.
   await inTx(ctx.db, async (tx) => {
-    for (const u of uses) {
-      const use = await q(tx)
-        .insertInto('promotion_use')
-        .values({ id: newId('pru'), promotion_id: u.promotionId, order_id: input.orderId, customer_id: input.customerId ?? null, discount: u.discount })
-        .onConflict((oc) => oc.columns(['order_id', 'promotion_id']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (!use) throw new AppError('already_exists', `order ${input.orderId} already used promotion ${u.promotionId}`, { promotionId: u.promotionId });
-      const row = await q(tx)
-        .updateTable('promotion')
-        .set({ used: sql`used + 1`, spent: sql`spent + ${u.discount}` })
-        .where('id', '=', u.promotionId)
-        .where((e) => e.or([e('usage_limit', 'is', null), e('used', '<', e.ref('usage_limit'))]))
-        .where(sql<boolean>`(budget IS NULL OR spent + ${u.discount} <= budget)`)
-        .returning(['per_customer_limit', 'name'])
-        .executeTakeFirst();
-      if (!row) await refuse(tx, u.promotionId, u.discount);
-      // Customers' uses are counted even without a limit, so a limit added later counts the past.
-      else if (input.customerId) await countCustomerUse(tx, u.promotionId, row.name, input.customerId, row.per_customer_limit);
-      await emit(tx, 'promotion.used', u.promotionId, { promotionId: u.promotionId, orderId: input.orderId, customerId: input.customerId ?? null, discount: u.discount });
+    const rows = await recordAll(tx, input.orderId, customerId, req);
+    const repeated = rows.find((r) => !r.inserted);
+    if (repeated) throw new AppError('already_exists', `order ${input.orderId} already used promotion ${repeated.promotion_id}`, { promotionId: repeated.promotion_id });
+    const refused = rows.find((r) => !r.counted);
+    if (refused) await refuse(tx, refused.promotion_id, req.find((u) => u.promotion_id === refused.promotion_id)!.discount);
+    const overLimit = customerId ? rows.find((r) => !r.customer_counted) : undefined;
+    if (overLimit) {
+      const { promotion_id: id, name, per_customer_limit: limit } = overLimit;
+      throw new AppError('customer_limit_reached', `customer ${customerId} has used promotion ${name} (${id}) ${limit} times`, { promotionId: id, field: 'promotionId' });
     }
   });
+}
+
+type UseRequest = { n: number; promotion_id: string; discount: number; id: string; evt: string };
+
+/** The one statement of recordPromotionUse; outcomes come back in the order of `req`. */
+async function recordAll(tx: Executor, orderId: string, customerId: string | null, req: UseRequest[]): Promise<UseOutcome[]> {
+  const { rows } = await sql<UseOutcome>`${PREPARED}
+    WITH req AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(req)}::jsonb) AS r(n int, promotion_id text, discount bigint, id text, evt text)
+    ), ins AS (
+      INSERT INTO promotion_use (id, promotion_id, order_id, customer_id, discount)
+      SELECT id, promotion_id, ${orderId}, ${customerId}::text, discount FROM req
+      ON CONFLICT (order_id, promotion_id) DO NOTHING
+      RETURNING promotion_id
+    ), locked AS (
+      SELECT id, name, used, usage_limit, spent, budget, per_customer_limit FROM promotion
+      WHERE id IN (SELECT promotion_id FROM req) ORDER BY id FOR UPDATE
+    ), ok AS (
+      SELECT l.id, req.discount FROM req JOIN locked l ON l.id = req.promotion_id
+      WHERE (l.usage_limit IS NULL OR l.used < l.usage_limit) AND (l.budget IS NULL OR l.spent + req.discount <= l.budget)
+    ), upd AS (
+      UPDATE promotion p SET used = p.used + 1, spent = p.spent + ok.discount FROM ok WHERE p.id = ok.id RETURNING p.id
+    ), cust AS (
+      INSERT INTO promotion_customer_use AS c (promotion_id, customer_id, used)
+      SELECT id, ${customerId}::text, 1 FROM ok WHERE ${customerId}::text IS NOT NULL
+      ON CONFLICT (promotion_id, customer_id) DO UPDATE SET used = c.used + 1
+        WHERE c.used < COALESCE((SELECT per_customer_limit FROM promotion WHERE id = EXCLUDED.promotion_id), 2147483647)
+      RETURNING promotion_id
+    ), ev AS (
+      INSERT INTO outbox_event (id, type, aggregate_id, payload)
+      SELECT evt, 'promotion.used', promotion_id, jsonb_build_object('promotionId', promotion_id, 'orderId', ${orderId}::text, 'customerId', ${customerId}::text, 'discount', discount)
+      FROM req
+    )
+    SELECT req.promotion_id, l.name, l.per_customer_limit,
+      EXISTS (SELECT 1 FROM ins WHERE ins.promotion_id = req.promotion_id) AS inserted,
+      EXISTS (SELECT 1 FROM upd WHERE upd.id = req.promotion_id) AS counted,
+      EXISTS (SELECT 1 FROM cust WHERE cust.promotion_id = req.promotion_id) AS customer_counted
+    FROM req LEFT JOIN locked l ON l.id = req.promotion_id
+    ORDER BY req.n`.execute(tx);
+  return rows;
 }
 
 async function refuse(tx: Executor, promotionId: string, discount: number): Promise<never> {
@@ -61,21 +104,6 @@ async function refuse(tx: Executor, promotionId: string, discount: number): Prom
     throw new AppError('promotion_exhausted', `promotion ${p.name} (${promotionId}) has been used its ${p.usage_limit} times`, details);
   }
   throw new AppError('budget_exhausted', `promotion ${p.name} (${promotionId}) has ${Number(p.budget) - Number(p.spent)} of its budget left, less than the ${discount} discount`, details);
-}
-
-async function countCustomerUse(tx: Executor, promotionId: string, name: string, customerId: string, limit: number | null): Promise<void> {
-  const counted = await q(tx)
-    .insertInto('promotion_customer_use')
-    .values({ promotion_id: promotionId, customer_id: customerId, used: 1 })
-    .onConflict((oc) => {
-      const update = oc.columns(['promotion_id', 'customer_id']).doUpdateSet({ used: sql`promotion_customer_use.used + 1` });
-      return limit === null ? update : update.where('promotion_customer_use.used', '<', limit);
-    })
-    .returning('used')
-    .executeTakeFirst();
-  if (!counted) {
-    throw new AppError('customer_limit_reached', `customer ${customerId} has used promotion ${name} (${promotionId}) ${limit} times`, { promotionId, field: 'promotionId' });
-  }
 }
 
 /** Gives an order's promotion uses back (cancel, refund); a second call finds nothing to release. */
