@@ -70,19 +70,14 @@ async function readFresh(db: Executor, s: PromotionSnapshot | null, ids: string[
  * last commit it could see.
  */
 export async function priceWithPromotions(ctx: Ctx, input: PricingInput): Promise<PricingResult> {
+  // The followed stamp names the snapshot to use; without it, the latest built is a guess to check.
   const live = await livePromotions(ctx.db);
-  if (live) {
-    const latest = latestSnapshot();
-    const snapshot = latest?.stamp === live.stamp ? latest : await snapshotFor(ctx.db, live.stamp);
-    const auto = automaticCandidates(snapshot, input);
-    const limited = limitedCandidates(snapshot, input, auto);
-    if (!input.customerId || !limited.some((id) => snapshot.byId.get(id)?.promotion.perCustomerLimit != null)) {
-      return evaluatePromotions(snapshot, input, limited.length ? live.counters : undefined, auto);
-    }
-  }
-  const guess = latestSnapshot();
+  const guess = live ? await snapshotFor(ctx.db, live.stamp) : latestSnapshot();
   const guessedAuto = guess ? automaticCandidates(guess, input) : [];
   const guessed = guess ? limitedCandidates(guess, input, guessedAuto) : [];
+  if (live && guess && !(input.customerId && guessed.some((id) => guess.byId.get(id)?.promotion.perCustomerLimit != null))) {
+    return evaluatePromotions(guess, input, guessed.length ? live.counters : undefined, guessedAuto);
+  }
   const fresh = await readFresh(ctx.db, guess, guessed, input.customerId);
   if (guess?.stamp === fresh.stamp) return evaluatePromotions(guess, input, guessed.length ? fresh.usage : undefined, guessedAuto);
   // Promotions changed since the last snapshot (or this is the first pricing): build the current one.

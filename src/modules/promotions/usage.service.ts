@@ -19,8 +19,13 @@ interface UseOutcome {
   inserted: boolean;
   counted: boolean;
   customer_counted: boolean;
+  /** The promotion as locked, before this order's use (null when no promotion has the id). */
   name: string | null;
   per_customer_limit: number | null;
+  used: number | null;
+  usage_limit: number | null;
+  spent: string | number | null;
+  budget: string | number | null;
 }
 
 /**
@@ -47,7 +52,7 @@ export async function recordPromotionUse(ctx: Ctx, input: PromotionUseInput): Pr
     const repeated = rows.find((r) => !r.inserted);
     if (repeated) throw new AppError('already_exists', `order ${input.orderId} already used promotion ${repeated.promotion_id}`, { promotionId: repeated.promotion_id });
     const refused = rows.find((r) => !r.counted);
-    if (refused) await refuse(tx, refused.promotion_id, req.find((u) => u.promotion_id === refused.promotion_id)!.discount);
+    if (refused) refuse(refused, req.find((u) => u.promotion_id === refused.promotion_id)!.discount);
     const overLimit = customerId ? rows.find((r) => !r.customer_counted) : undefined;
     if (overLimit) {
       const { promotion_id: id, name, per_customer_limit: limit } = overLimit;
@@ -87,7 +92,7 @@ async function recordAll(tx: Executor, orderId: string, customerId: string | nul
       SELECT evt, 'promotion.used', promotion_id, jsonb_build_object('promotionId', promotion_id, 'orderId', ${orderId}::text, 'customerId', ${customerId}::text, 'discount', discount)
       FROM req
     )
-    SELECT req.promotion_id, l.name, l.per_customer_limit,
+    SELECT req.promotion_id, l.name, l.per_customer_limit, l.used, l.usage_limit, l.spent, l.budget,
       EXISTS (SELECT 1 FROM ins WHERE ins.promotion_id = req.promotion_id) AS inserted,
       EXISTS (SELECT 1 FROM upd WHERE upd.id = req.promotion_id) AS counted,
       EXISTS (SELECT 1 FROM cust WHERE cust.promotion_id = req.promotion_id) AS customer_counted
@@ -96,11 +101,12 @@ async function recordAll(tx: Executor, orderId: string, customerId: string | nul
   return rows;
 }
 
-async function refuse(tx: Executor, promotionId: string, discount: number): Promise<never> {
-  const p = await q(tx).selectFrom('promotion').select(['name', 'used', 'usage_limit', 'spent', 'budget']).where('id', '=', promotionId).executeTakeFirst();
-  if (!p) throw notFound('promotion', promotionId, 'promotionId');
+/** Why the statement did not count a use, from the promotion as it locked it. */
+function refuse(p: UseOutcome, discount: number): never {
+  const promotionId = p.promotion_id;
+  if (p.name === null) throw notFound('promotion', promotionId, 'promotionId');
   const details = { promotionId, field: 'promotionId' };
-  if (p.usage_limit !== null && p.used >= p.usage_limit) {
+  if (p.usage_limit !== null && p.used! >= p.usage_limit) {
     throw new AppError('promotion_exhausted', `promotion ${p.name} (${promotionId}) has been used its ${p.usage_limit} times`, details);
   }
   throw new AppError('budget_exhausted', `promotion ${p.name} (${promotionId}) has ${Number(p.budget) - Number(p.spent)} of its budget left, less than the ${discount} discount`, details);
