@@ -79,6 +79,34 @@ async function seedCarts(url: string, channelId: string, storeId: string, lines:
   }
 }
 
+/**
+ * The test payment captures by webhook after the checkout answers: how many of the orders placed
+ * were paid when the load stopped, and how long the rest took (a backlog that only grows means the
+ * rate above cannot be sustained).
+ */
+async function reportPaid(url: string, cartIds: string[]): Promise<void> {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    const count = async () =>
+      (await db.query<{ placed: number; paid: number }>(
+        `SELECT count(*)::int AS placed, count(*) FILTER (WHERE status <> 'pending_payment')::int AS paid FROM sales_order WHERE cart_id = ANY($1::text[])`,
+        [cartIds],
+      )).rows[0];
+    const atStop = await count();
+    const started = Date.now();
+    let now = atStop;
+    while (now.paid < now.placed && Date.now() - started < 120_000) {
+      await new Promise((r) => setTimeout(r, 250));
+      now = await count();
+    }
+    const waited = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(`  paid when the load stopped: ${atStop.paid} of ${atStop.placed}; ${now.paid} paid ${waited} s later`);
+  } finally {
+    await db.end();
+  }
+}
+
 async function main() {
   const db = await freshDatabase('o2o');
   const token = await prepare(db.url);
@@ -127,6 +155,7 @@ async function main() {
       const r = await driveList({ urls: servers.urls, token, requests, concurrency: 32, seconds: SECONDS, send });
       report(`${name} (${r.generator})`, 32, r, cpu.stop());
       if (r.requests > carts.length) console.log(`  (ran out of carts after ${carts.length}: raise the count in the bench)`);
+      await reportPaid(db.url, carts);
     };
 
     // 1. Place order: carts are made first (not measured), then checked out by 32 clients.
