@@ -3,8 +3,26 @@ import { randomBytes } from 'node:crypto';
 // Crockford base32: no I, L, O, U, so ids read back unambiguously.
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
-/** 48-bit millisecond time then 80 random bits, base32: sortable by creation time (ULID layout). */
+/**
+ * 48-bit millisecond time then 80 random bits, base32 (ULID layout), monotonic within a process:
+ * an id made in the same millisecond as the one before (or with the clock behind it) is that one
+ * plus one, so ids sort in the order they were made. The outbox relays events in id order, and a
+ * transaction often writes several in one millisecond.
+ */
+let lastTime = -1;
+const lastRand: number[] = [];
+
 export function ulid(now = Date.now()): string {
+  if (now <= lastTime) {
+    now = lastTime;
+    let i = 15;
+    while (i >= 0 && lastRand[i] === 31) lastRand[i--] = 0;
+    if (i < 0) throw new Error('more than 2^80 ids in one millisecond');
+    lastRand[i]++;
+  } else {
+    lastTime = now;
+    for (let i = 0; i < 16; i++) lastRand[i] = randomByte() % 32;
+  }
   let time = '';
   let t = now;
   for (let i = 0; i < 10; i++) {
@@ -12,7 +30,7 @@ export function ulid(now = Date.now()): string {
     t = Math.floor(t / 32);
   }
   let rand = '';
-  for (let i = 0; i < 16; i++) rand += ALPHABET[randomByte() % 32];
+  for (let i = 0; i < 16; i++) rand += ALPHABET[lastRand[i]];
   return time + rand;
 }
 
