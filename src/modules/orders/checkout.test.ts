@@ -95,6 +95,35 @@ describe('checkout', () => {
     expect(paid).toMatchObject({ status: 'paid', paidAmount: 1999 });
   });
 
+  it('payments captured together pay each order once: plain ones, one with vouchers to issue, one cancelled meanwhile', async () => {
+    const place = async (variantId: string) => {
+      const cartId = await guestCart(t, shop, [{ variantId, quantity: 1 }]);
+      return ok(t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment: pickupAt(shop.storeA), contact: guest, payment: { provider: 'test' } }, { token: shop.storefrontKey }));
+    };
+    const plain = [await place(shop.mug), await place(shop.tee), await place(shop.mug)];
+    const withVoucher = await place(shop.eyeTest);
+    const cancelled = await place(shop.mug);
+    await ok(t.call('POST', `/v1/orders/${cancelled.id}/cancel`, { reason: 'changed my mind' }), 200);
+    await settlePayments(t);
+
+    const paidEvents = (await t.call('GET', '/v1/events?type=order.paid&limit=500')).body.data;
+    for (const o of [...plain, withVoucher]) {
+      const now = await ok(t.call('GET', `/v1/orders/${o.id}`), 200);
+      // Issuing its vouchers fulfils the voucher order in the same step.
+      expect(now).toMatchObject({ status: o === withVoucher ? 'fulfilled' : 'paid', paidAmount: o.grandTotal, paymentId: o.paymentId });
+      expect(now.paidAt).not.toBeNull();
+      expect(now.paymentDueAt).toBeNull();
+      const events = paidEvents.filter((e: any) => e.aggregateId === o.id);
+      expect(events).toHaveLength(1);
+      expect(events[0].data).toMatchObject({ orderId: o.id, from: 'pending_payment', status: 'paid', amount: o.grandTotal, currency: 'CNY', paymentId: o.paymentId });
+    }
+    const vouchers = await ok(t.call('GET', `/v1/orders/${withVoucher.id}`), 200);
+    expect(vouchers.fulfillments[0]).toMatchObject({ type: 'voucher', status: 'issued' });
+    const refunded = await ok(t.call('GET', `/v1/orders/${cancelled.id}`), 200);
+    expect(refunded).toMatchObject({ status: 'cancelled', paidAmount: cancelled.grandTotal, refundedAmount: cancelled.grandTotal });
+    expect(paidEvents.some((e: any) => e.aggregateId === cancelled.id)).toBe(false);
+  });
+
   it('delivery ships from the warehouse; shipped and delivered by an operator', async () => {
     const before = await stockOf(t, shop.tee, shop.warehouse);
     const cartId = await guestCart(t, shop, [{ variantId: shop.tee, quantity: 1 }]);

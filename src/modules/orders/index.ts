@@ -2,7 +2,7 @@ import type { ModuleHost } from '../../platform/module.js';
 import { registerErrorStatus } from '../../platform/errors.js';
 import { cartRoutes } from './carts.routes.js';
 import { orderRoutes } from './orders.routes.js';
-import { onPaymentCaptured } from './order-payments.js';
+import { onPaymentsCaptured } from './order-payments.js';
 import { completeOrders, expireHolds, expireNoShows, expireUnpaidOrders } from './cancel.service.js';
 
 /** Carts, checkout, the order lifecycle, O2O fulfilment (pickup, ship, vouchers), the till, returns. */
@@ -24,7 +24,7 @@ export function register(host: ModuleHost): void {
   });
   cartRoutes(host.app);
   orderRoutes(host.app);
-  host.handlers.on('payment.captured', onPaymentCaptured);
+  host.handlers.onBatch(onPaymentsCaptured);
   host.jobs.push(
     { name: 'orders.expire-unpaid', everyMs: 10_000, run: (db) => expireUnpaidOrders(db) },
     { name: 'orders.expire-holds', everyMs: 10_000, run: (db) => expireHolds(db) },

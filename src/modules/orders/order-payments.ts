@@ -1,4 +1,4 @@
-import { inTx } from '../../platform/db.js';
+import { inTx, PREPARED, sql } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { emit } from '../../platform/outbox.js';
@@ -10,7 +10,7 @@ import { refundPayment } from '../payments/index.js';
 import { findVoucherTemplateForVariant, issueVouchers } from '../vouchers/index.js';
 import type { OrderRow } from './orders.tables.js';
 import { lockOrder, moveOrder, q } from './order-store.js';
-import { progressStatus, refundStatus } from './order-state.js';
+import { progressStatus, refundStatus, transition, type FulfillmentStatus } from './order-state.js';
 import { releaseDiscounts } from './discounts.js';
 
 /**
@@ -121,11 +121,56 @@ export async function refundOrder(
   return moveOrder(ctx.db, updated, to, {}, { refundId, amount });
 }
 
-/** Outbox reaction: an asynchronous payment for an order was captured. */
-export async function onPaymentCaptured(tx: Executor, event: DomainEvent): Promise<void> {
-  const p = event.payload as { id: string; reference?: { type: string; id: string }; amount: number; capturedAmount?: number };
-  if (p.reference?.type !== 'order') return;
-  const exists = await q(tx).selectFrom('sales_order').select('id').where('id', '=', p.reference.id).executeTakeFirst();
-  if (!exists) return;
-  await markOrderPaid({ db: tx, actor: SYSTEM, requestId: event.id }, p.reference.id, { paymentId: p.id, amount: p.capturedAmount ?? p.amount });
+interface Captured {
+  id: string;
+  reference?: { type: string; id: string };
+  amount: number;
+  capturedAmount?: number;
+}
+
+/**
+ * Outbox reaction to a batch's payment.captured events: their orders become paid. Most are plain
+ * (pending payment, no vouchers to issue, no wait, fulfilment not yet begun) and are moved together
+ * by one statement with their order.paid events, so paying keeps pace with checkouts under load;
+ * every other order goes through markOrderPaid. The orders are locked in id order first.
+ */
+export async function onPaymentsCaptured(tx: Executor, events: DomainEvent[]): Promise<void> {
+  const byOrder = new Map<string, { event: DomainEvent; payment: Captured }>();
+  const later: Array<{ event: DomainEvent; payment: Captured }> = [];
+  for (const event of events) {
+    const payment = event.payload as unknown as Captured;
+    if (event.type !== 'payment.captured' || payment.reference?.type !== 'order') continue;
+    if (byOrder.has(payment.reference.id)) later.push({ event, payment });
+    else byOrder.set(payment.reference.id, { event, payment });
+  }
+  if (!byOrder.size) return;
+  const { rows } = await sql<OrderRow & { fulfillments: Array<[string, FulfillmentStatus]> | null }>`${PREPARED}
+    SELECT o.*, (SELECT json_agg(json_build_array(f.type, f.status)) FROM fulfillment f WHERE f.order_id = o.id) AS fulfillments
+    FROM sales_order o WHERE o.id = ANY(${[...byOrder.keys()]}::text[]) ORDER BY o.id FOR UPDATE OF o`.execute(tx);
+  const plain = rows.filter((o) => {
+    const fs = o.fulfillments ?? [];
+    return o.status === 'pending_payment' && !o.waiting_for && !fs.some(([type]) => type === 'voucher') && !progressStatus('paid', fs.map(([, status]) => status));
+  });
+  const moves = plain.map((o) => {
+    const p = byOrder.get(o.id)!.payment;
+    const amount = p.capturedAmount ?? p.amount;
+    const payload = { orderId: o.id, from: o.status, status: 'paid', customerId: o.customer_id, channelId: o.channel_id, amount, currency: o.currency, paymentId: p.id };
+    return { id: o.id, amount, payment_id: p.id, event_id: newId('evt'), payload };
+  });
+  if (moves.length) {
+    await sql`${PREPARED}
+      WITH x AS (SELECT * FROM jsonb_to_recordset(${JSON.stringify(moves)}::jsonb) AS x(id text, amount bigint, payment_id text, event_id text, payload jsonb)),
+      u AS (
+        UPDATE sales_order o SET status = 'paid', paid_amount = x.amount, paid_at = now(), payment_id = x.payment_id, payment_due_at = NULL, updated_at = now()
+        FROM x WHERE o.id = x.id
+      )
+      INSERT INTO outbox_event (id, type, aggregate_id, payload) SELECT event_id, ${transition('pending_payment', 'paid')}, id, payload FROM x`.execute(tx);
+  }
+  const moved = new Set(moves.map((m) => m.id));
+  const found = new Set(rows.map((o) => o.id));
+  for (const { event, payment } of [...byOrder.values(), ...later]) {
+    const orderId = payment.reference!.id;
+    if (!found.has(orderId) || (moved.has(orderId) && byOrder.get(orderId)!.event === event)) continue;
+    await markOrderPaid({ db: tx, actor: SYSTEM, requestId: event.id }, orderId, { paymentId: payment.id, amount: payment.capturedAmount ?? payment.amount });
+  }
 }
