@@ -23,6 +23,15 @@ export async function emit(tx: Executor, type: string, aggregateId: string | nul
   return id;
 }
 
+/** Writes several domain events in one statement, in the order given (their ids sort that way). */
+export async function emitAll(tx: Executor, events: Array<{ type: string; aggregateId: string | null; payload: object }>): Promise<void> {
+  if (!events.length) return;
+  await tx
+    .insertInto('outbox_event')
+    .values(events.map((e) => ({ id: newId('evt'), type: e.type, aggregate_id: e.aggregateId, payload: JSON.stringify(e.payload) })))
+    .execute();
+}
+
 export type EventHandler = (tx: Executor, event: DomainEvent) => Promise<void>;
 /** Sees every claimed event of a batch at once, so it can answer all of them with one query. */
 export type BatchHandler = (tx: Executor, events: DomainEvent[]) => Promise<void>;

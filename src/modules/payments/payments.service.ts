@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import { inTx, PREPARED, sql, tables, type Executor, type Tx } from '../../platform/db.js';
 import { AppError, invalid, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { emit } from '../../platform/outbox.js';
+import { emit, emitAll } from '../../platform/outbox.js';
 import type { Ctx } from '../../platform/context.js';
 import { PAYMENT_METHODS, type PaymentMethod, type PaymentStatus, type PaymentsTables } from './payments.tables.js';
 import type { PaymentProvider, ProviderNotice, ProviderStep } from './provider.js';
@@ -143,20 +143,32 @@ export async function createPayment(ctx: Ctx, input: NewPayment): Promise<Paymen
 }
 
 /**
- * Applies a provider's webhook: captured means authorized and captured; failed means failed. A
+ * Applies a provider's webhook: captured means authorized and captured; failed means failed. One
+ * statement moves a pending or authorized payment (its row locked, so two webhooks racing apply
+ * once) and says where it came from; the events of every step it took follow in one more. A
  * repeated or late notice finds the payment already moved and changes nothing.
  */
 export async function applyNotice(ctx: Ctx, providerId: string, notice: ProviderNotice): Promise<{ paymentId: string; changed: boolean }> {
+  const to = notice.outcome;
   return inTx(ctx.db, async (tx) => {
-    const row = await q(tx).selectFrom('payment').select('id').where('provider', '=', providerId).where('provider_ref', '=', notice.providerRef).executeTakeFirst();
-    if (!row) throw new AppError('not_found', `no ${providerId} payment has reference ${notice.providerRef}`, { field: 'providerRef' });
-    if (notice.outcome === 'failed') {
-      const failed = await advance(tx, row.id, { status: 'failed', failureReason: notice.reason ?? 'declined' });
-      return { paymentId: row.id, changed: failed !== null };
-    }
-    const authorized = await advance(tx, row.id, { status: 'authorized' });
-    const captured = await advance(tx, row.id, { status: 'captured' });
-    return { paymentId: row.id, changed: authorized !== null || captured !== null };
+    const { rows } = await sql<{ was: PaymentStatus; found_id: string } & PaymentRow>`${PREPARED}
+      WITH old AS (
+        SELECT id, status FROM payment WHERE provider = ${providerId} AND provider_ref = ${notice.providerRef} FOR UPDATE
+      ), u AS (
+        UPDATE payment p SET status = ${to}, updated_at = now(),
+          captured_amount = CASE WHEN ${to} = 'captured' THEN p.amount ELSE p.captured_amount END,
+          failure_reason = CASE WHEN ${to} = 'failed' THEN ${notice.reason ?? 'declined'} ELSE p.failure_reason END
+        FROM old WHERE p.id = old.id AND old.status IN ('pending', 'authorized')
+        RETURNING p.*
+      )
+      SELECT old.id AS found_id, old.status AS was, u.* FROM old LEFT JOIN u ON u.id = old.id`.execute(tx);
+    if (!rows[0]) throw new AppError('not_found', `no ${providerId} payment has reference ${notice.providerRef}`, { field: 'providerRef' });
+    const { was, found_id: paymentId, ...row } = rows[0];
+    // The columns of u are null when the payment had already moved.
+    if (!row.id) return { paymentId, changed: false };
+    const steps: PaymentRow[] = to === 'captured' && was === 'pending' ? [{ ...row, status: 'authorized', captured_amount: 0 }, row] : [row];
+    await emitAll(tx, steps.map((r) => ({ type: `payment.${r.status}`, aggregateId: r.id, payload: toPayment(r) })));
+    return { paymentId, changed: true };
   });
 }
 

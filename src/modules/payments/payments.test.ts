@@ -94,6 +94,26 @@ describe('test provider', () => {
     expect((await eventsFor(p.id)).filter((e: any) => e.type === 'payment.captured')).toHaveLength(1);
   });
 
+  it('applies the same webhook sent eight times at once exactly once; a late failure changes nothing', async () => {
+    const p = await createPayment(sys, { reference: order(), amount: 1200, currency: 'CNY', provider: 'test' });
+    const notices = await Promise.all(Array.from({ length: 8 }, () => signedNotice('payment.succeeded', p.providerRef!)));
+    const results = await Promise.all(notices.map(postNotice));
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill(200));
+    expect(results.filter((r) => r.body.changed)).toHaveLength(1);
+    expect((await postNotice(await signedNotice('payment.failed', p.providerRef!))).body).toEqual({ received: true, changed: false });
+    expect(await payment(p.id)).toMatchObject({ status: 'captured', capturedAmount: 1200, failureReason: null });
+    const events = await eventsFor(p.id);
+    expect(events.map((e: any) => e.type)).toEqual(['payment.created', 'payment.authorized', 'payment.captured']);
+    expect(events[1].data).toMatchObject({ status: 'authorized', capturedAmount: 0 });
+    expect(events[2].data).toMatchObject({ status: 'captured', capturedAmount: 1200 });
+  });
+
+  it('answers a webhook for a payment it does not know with a 404 naming the reference', async () => {
+    const res = await postNotice(await signedNotice('payment.succeeded', 'tpi_pay_nobody'));
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ code: 'not_found', field: 'providerRef' });
+  });
+
   it('rejects a webhook with a wrong signature or a tampered body, changing nothing', async () => {
     const p = await createPayment(sys, { reference: order(), amount: 900, currency: 'CNY', provider: 'test' });
     const forged = await signedNotice('payment.succeeded', p.providerRef!, `whsec_${Buffer.from('not the secret').toString('base64')}`);
