@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../tests/harness.js';
 import type { Ctx } from '../../platform/context.js';
@@ -73,6 +74,27 @@ describe('test provider', () => {
     await t.omni.worker.drain();
     expect(await payment(p.id)).toMatchObject({ status: 'captured', capturedAmount: 2500 });
     expect((await eventsFor(p.id)).map((e: any) => e.type)).toEqual(['payment.created', 'payment.authorized', 'payment.captured']);
+  });
+
+  it('keeps a call-back that could not be delivered and sends it again when it is due', async () => {
+    const callback = async (id: string) => (await sql<{ status: string; attempts: number; last_error: string | null; late: boolean }>`
+      SELECT status, attempts, last_error, due_at > now() AS late FROM payment_test_callback WHERE payment_id = ${id}`.execute(sys.db)).rows[0];
+    const url = t.config.publicUrl;
+    t.config.publicUrl = 'http://127.0.0.1:9';
+    let p;
+    try {
+      p = await createPayment(sys, { reference: order(), amount: 700, currency: 'CNY', provider: 'test' });
+      await t.omni.worker.drain();
+    } finally {
+      t.config.publicUrl = url;
+    }
+    expect(await callback(p.id)).toMatchObject({ status: 'pending', attempts: 1, late: true });
+    expect((await callback(p.id)).last_error).toBeTruthy();
+    expect((await payment(p.id)).status).toBe('pending');
+    await sql`UPDATE payment_test_callback SET due_at = now() WHERE payment_id = ${p.id}`.execute(sys.db);
+    await t.omni.worker.drain();
+    expect(await callback(p.id)).toMatchObject({ status: 'sent', attempts: 2, last_error: null });
+    expect((await payment(p.id)).status).toBe('captured');
   });
 
   it('fails a payment when asked to decline', async () => {

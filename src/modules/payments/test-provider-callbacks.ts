@@ -1,6 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import { sql, tables, type AnyDb } from '../../platform/db.js';
-import type { PaymentsTables } from './payments.tables.js';
+import { sql, type AnyDb } from '../../platform/db.js';
 import { testProviderSecret } from './provider-secret.js';
 import type { testWebhookBody } from './test-provider.js';
 import type { z } from 'zod';
@@ -8,6 +7,8 @@ import type { z } from 'zod';
 const TIMEOUT_MS = 10_000;
 const LEASE_SECONDS = 60;
 const MAX_ATTEMPTS = 5;
+/** Call-backs sent at once in a round: enough to keep up with a few hundred payments a second. */
+const ROUND = 50;
 
 interface Due {
   payment_id: string;
@@ -28,7 +29,7 @@ export async function sendTestCallbacks(db: AnyDb, publicUrl: () => string): Pro
     WITH due AS (
       SELECT payment_id FROM payment_test_callback
       WHERE status = 'pending' AND due_at <= now() AND (locked_until IS NULL OR locked_until < now())
-      ORDER BY due_at LIMIT 20
+      ORDER BY due_at LIMIT ${ROUND}
       FOR UPDATE SKIP LOCKED
     )
     UPDATE payment_test_callback c
@@ -38,7 +39,7 @@ export async function sendTestCallbacks(db: AnyDb, publicUrl: () => string): Pro
     RETURNING c.payment_id, c.outcome, c.attempts, p.provider_ref, p.amount, p.currency`.execute(db);
   if (!due.rows.length) return 0;
   const wh = new Webhook(await testProviderSecret(db));
-  await Promise.all(due.rows.map(async (c) => {
+  const outcomes = await Promise.all(due.rows.map(async (c) => {
     const message: z.infer<typeof testWebhookBody> = {
       type: c.outcome === 'captured' ? 'payment.succeeded' : 'payment.failed',
       timestamp: new Date().toISOString(),
@@ -65,17 +66,19 @@ export async function sendTestCallbacks(db: AnyDb, publicUrl: () => string): Pro
     } catch (err) {
       error = (err as Error).message;
     }
-    await tables<PaymentsTables>(db)
-      .updateTable('payment_test_callback')
-      .set({
-        status: error === null ? 'sent' : c.attempts >= MAX_ATTEMPTS ? 'abandoned' : 'pending',
-        locked_until: null,
-        last_error: error,
-        due_at: new Date(Date.now() + c.attempts * 2000),
-      })
-      .where('payment_id', '=', c.payment_id)
-      .where('attempts', '=', c.attempts)
-      .execute();
+    return {
+      payment_id: c.payment_id,
+      attempts: c.attempts,
+      status: error === null ? 'sent' : c.attempts >= MAX_ATTEMPTS ? 'abandoned' : 'pending',
+      last_error: error,
+      due_at: new Date(Date.now() + c.attempts * 2000),
+    };
   }));
+  // Every outcome of the round in one statement; a lease taken over meanwhile (attempts moved on) is left alone.
+  await sql`
+    UPDATE payment_test_callback c
+    SET status = x.status, locked_until = NULL, last_error = x.last_error, due_at = x.due_at
+    FROM jsonb_to_recordset(${JSON.stringify(outcomes)}::jsonb) AS x(payment_id text, attempts int, status text, last_error text, due_at timestamptz)
+    WHERE c.payment_id = x.payment_id AND c.attempts = x.attempts`.execute(db);
   return due.rows.length;
 }
