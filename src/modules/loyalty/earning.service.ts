@@ -1,12 +1,12 @@
 import { SYSTEM } from '../../platform/auth.js';
 import type { AnyDb, Executor } from '../../platform/db.js';
 import { newId } from '../../platform/ids.js';
-import { emit, type DomainEvent } from '../../platform/outbox.js';
+import { emit, emitAll, type DomainEvent } from '../../platform/outbox.js';
 import { getChannel } from '../catalog/index.js';
-import { applyOnce, balancesOf, debitLots, lockMember, q, writeEntry } from './ledger.js';
+import { applyOnce, applyOnceEach, balancesOf, debitLots, lockMember, lockMembers, q, writeEntries, writeEntry } from './ledger.js';
 import type { LotRow } from './loyalty.tables.js';
 import { loyaltySettings } from './loyalty.settings.js';
-import { ensureMember } from './members.service.js';
+import { ensureMembers } from './members.service.js';
 import { earnedPoints, pointsKept, ruleFor } from './points-math.js';
 import { loadEarnRules } from './config.service.js';
 import { loadTiers, recomputeTier } from './tiers.service.js';
@@ -26,28 +26,74 @@ interface OrderEvent {
 
 const system = (db: Executor, event: DomainEvent) => ({ db, actor: SYSTEM, requestId: event.id });
 
-/** order.paid: enrols the customer if need be and freezes the points the payment earns. */
-export async function onOrderPaid(tx: Executor, event: DomainEvent): Promise<void> {
-  const p = event.payload as unknown as OrderEvent;
-  if (!p.customerId || !(await applyOnce(tx, event.id))) return;
-  await ensureMember(tx, p.customerId, 'order');
-  const member = await lockMember(tx, p.customerId);
-  const channel = await getChannel(system(tx, event), p.channelId).catch(() => null);
-  const rule = ruleFor(await loadEarnRules(tx), channel?.kind ?? null);
-  const multiplier = (await loadTiers(tx)).find((t) => t.id === member.tier_id)?.multiplierPct ?? 100;
-  const paid = p.amount ?? 0;
-  const points = rule ? earnedPoints(paid, rule, multiplier) : 0;
+type Reaction = (tx: Executor, event: DomainEvent) => Promise<void>;
+
+/**
+ * Loyalty's outbox reactions, in event order. A run of order.paid events with none of loyalty's
+ * other events between them is handled together (onOrdersPaid); anything else one by one.
+ */
+export async function onLoyaltyEvents(tx: Executor, events: DomainEvent[]): Promise<void> {
+  const one: Record<string, Reaction> = {
+    'order.fulfilled': onHandedOver,
+    'order.picked_up': onHandedOver,
+    'fulfillment.shipped': onHandedOver,
+    'fulfillment.delivered': onHandedOver,
+    'order.completed': onOrderCompleted,
+    'order.cancelled': onOrderCancelled,
+    'refund.created': onRefundCreated,
+  };
+  let paid: DomainEvent[] = [];
+  for (const event of events) {
+    if (event.type === 'order.paid') paid.push(event);
+    else if (one[event.type]) {
+      await onOrdersPaid(tx, paid);
+      paid = [];
+      await one[event.type](tx, event);
+    }
+  }
+  await onOrdersPaid(tx, paid);
+}
+
+/**
+ * order.paid, for a run of them: enrols customers who are not members yet and freezes the points
+ * each payment earns, one lot per order. Handled together so that paying keeps pace with checkouts:
+ * a fixed handful of statements for the whole run, the members locked in id order.
+ */
+export async function onOrdersPaid(tx: Executor, events: DomainEvent[]): Promise<void> {
+  const withCustomer = events.filter((e) => (e.payload as unknown as OrderEvent).customerId);
+  const fresh = await applyOnceEach(tx, withCustomer.map((e) => e.id));
+  const paid = withCustomer.filter((e) => fresh.has(e.id)).map((e) => ({ event: e, p: e.payload as unknown as OrderEvent & { customerId: string } }));
+  if (!paid.length) return;
+  const customers = [...new Set(paid.map(({ p }) => p.customerId))].sort();
+  await ensureMembers(tx, customers, 'order');
+  const members = await lockMembers(tx, customers);
+  const [rules, tiers] = [await loadEarnRules(tx), await loadTiers(tx)];
+  const kinds = new Map<string, string | null>();
+  for (const channelId of new Set(paid.map(({ p }) => p.channelId))) {
+    kinds.set(channelId, (await getChannel(system(tx, paid[0].event), channelId).catch(() => null))?.kind ?? null);
+  }
   // One lot per order: a second order.paid for it (a replay, a duplicate) earns nothing more.
-  const lot = await q(tx)
+  const orders = new Map<string, (typeof paid)[number]['p']>();
+  for (const { p } of paid) if (!orders.has(p.orderId)) orders.set(p.orderId, p);
+  const earned = [...orders.values()].map((p) => {
+    const rule = ruleFor(rules, kinds.get(p.channelId) ?? null);
+    const multiplier = tiers.find((t) => t.id === members.get(p.customerId)!.tier_id)?.multiplierPct ?? 100;
+    const amount = p.amount ?? 0;
+    return { p, rule, multiplier, paid: amount, points: rule ? earnedPoints(amount, rule, multiplier) : 0 };
+  });
+  const lots = await q(tx)
     .insertInto('loyalty_lot')
-    .values({ id: newId('lot'), customer_id: p.customerId, source_type: 'order', source_id: p.orderId, status: 'frozen', points, remaining: points, paid_amount: paid, confirm_due_at: null, confirmed_at: null, expires_at: null })
+    .values(earned.map((e) => ({ id: newId('lot'), customer_id: e.p.customerId, source_type: 'order', source_id: e.p.orderId, status: 'frozen' as const, points: e.points, remaining: e.points, paid_amount: e.paid, confirm_due_at: null, confirmed_at: null, expires_at: null })))
     .onConflict((oc) => oc.column('source_id').where('source_type', '=', 'order').doNothing())
     .returningAll()
-    .executeTakeFirst();
-  if (!lot || points === 0) return;
-  const reference = { type: 'order', id: p.orderId };
-  await writeEntry(tx, { customerId: p.customerId, kind: 'frozen', points, reference });
-  await emit(tx, 'points.frozen', lot.id, { lotId: lot.id, customerId: p.customerId, orderId: p.orderId, points, ruleId: rule?.id ?? null, multiplierPct: multiplier });
+    .execute();
+  const lotOf = new Map(lots.map((l) => [l.source_id, l]));
+  const frozen = earned.filter((e) => e.points > 0 && lotOf.has(e.p.orderId));
+  await writeEntries(tx, frozen.map((e) => ({ customerId: e.p.customerId, kind: 'frozen' as const, points: e.points, reference: { type: 'order', id: e.p.orderId } })));
+  await emitAll(tx, frozen.map((e) => {
+    const lot = lotOf.get(e.p.orderId)!;
+    return { type: 'points.frozen', aggregateId: lot.id, payload: { lotId: lot.id, customerId: e.p.customerId, orderId: e.p.orderId, points: e.points, ruleId: e.rule?.id ?? null, multiplierPct: e.multiplier } };
+  }));
 }
 
 /**

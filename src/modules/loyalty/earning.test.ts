@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../tests/harness.js';
+import { newId } from '../../platform/ids.js';
+import { emit } from '../../platform/outbox.js';
 import { channel, eventsOf, fulfilAndConfirm, lotSum, membership, newCustomer, ok, orderEvent, paidOrder, refund } from './test-fixtures.js';
 
 let t: TestApp;
@@ -22,6 +24,29 @@ describe('earning points on orders', () => {
     expect((await membership(t, customerId)).frozen).toBe(129);
     expect((await eventsOf(t, 'member.enrolled')).filter((e) => e.customerId === customerId)).toHaveLength(1);
     expect((await eventsOf(t, 'points.frozen')).filter((e) => e.orderId === orderId)).toHaveLength(1);
+  });
+
+  it('order events relayed together are taken in order: several paid at once, a replay, a cancellation right after its payment', async () => {
+    const [a, b] = [await newCustomer(t), await newCustomer(t)];
+    const [o1, o2, o3] = [newId('ord'), newId('ord'), newId('ord')];
+    const paid = (orderId: string, customerId: string, amount: number, channelId = web) =>
+      ({ type: 'order.paid', orderId, payload: { from: 'pending_payment', status: 'paid', customerId, channelId, amount, currency: 'CNY', paymentId: newId('pay') } });
+    const batch = [
+      paid(o1, a, 10_000),
+      paid(o2, a, 20_000, pos),
+      paid(o1, a, 10_000), // the same order paid again: no second lot
+      { type: 'order.cancelled', orderId: o2, payload: { from: 'paid', status: 'cancelled', customerId: a, channelId: pos, reason: 'shopper', refunded: 20_000 } },
+      paid(o3, b, 5_000),
+    ];
+    const db = t.omni.database.db;
+    for (const e of batch) await emit(db, e.type, e.orderId, { orderId: e.orderId, ...e.payload });
+    await t.omni.worker.drain();
+    // o2's points were frozen and then released by its cancellation, which came after it.
+    expect(await membership(t, a)).toMatchObject({ balance: 0, frozen: 100 });
+    expect(await membership(t, b)).toMatchObject({ balance: 0, frozen: 50 });
+    expect((await eventsOf(t, 'points.frozen')).filter((e) => [o1, o2, o3].includes(e.orderId)).map((e) => [e.orderId, e.points]).sort()).toEqual([[o1, 100], [o2, 200], [o3, 50]].sort());
+    expect((await eventsOf(t, 'points.released')).filter((e) => e.orderId === o2).map((e) => e.points)).toEqual([200]);
+    expect((await eventsOf(t, 'member.enrolled')).filter((e) => e.customerId === a || e.customerId === b)).toHaveLength(2);
   });
 
   it('points are confirmed into the balance only after the return window, with an expiry at the end of next year', async () => {

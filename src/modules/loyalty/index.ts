@@ -1,7 +1,7 @@
 import type { ModuleHost } from '../../platform/module.js';
 import { registerErrorStatus } from '../../platform/errors.js';
 import { loyaltyRoutes } from './loyalty.routes.js';
-import { confirmDuePoints, expirePoints, onOrderCancelled, onOrderCompleted, onHandedOver, onOrderPaid, onRefundCreated } from './earning.service.js';
+import { confirmDuePoints, expirePoints, onLoyaltyEvents } from './earning.service.js';
 import { grantBirthdayPerks } from './birthday.service.js';
 
 /**
@@ -17,11 +17,7 @@ export function register(host: ModuleHost): void {
     tier_in_use: 409,
   });
   loyaltyRoutes(host.app);
-  host.handlers.on('order.paid', onOrderPaid);
-  for (const handover of ['order.fulfilled', 'order.picked_up', 'fulfillment.shipped', 'fulfillment.delivered']) host.handlers.on(handover, onHandedOver);
-  host.handlers.on('order.completed', onOrderCompleted);
-  host.handlers.on('order.cancelled', onOrderCancelled);
-  host.handlers.on('refund.created', onRefundCreated);
+  host.handlers.onBatch(onLoyaltyEvents);
   host.jobs.push(
     { name: 'loyalty.confirm-points', everyMs: 60_000, run: (db) => confirmDuePoints(db) },
     { name: 'loyalty.expire-points', everyMs: 3600_000, run: (db) => expirePoints(db) },

@@ -27,6 +27,15 @@ export async function lockMember(tx: Executor, customerId: string, field?: strin
   return row;
 }
 
+/** Locks several members, in customer id order so that two runs never wait on each other crosswise. */
+export async function lockMembers(tx: Executor, customerIds: string[]): Promise<Map<string, MemberRow>> {
+  const rows = await q(tx).selectFrom('loyalty_member').selectAll().where('customer_id', 'in', customerIds).orderBy('customer_id').forUpdate().execute();
+  const members = new Map(rows.map((r) => [r.customer_id, r]));
+  const missing = customerIds.find((id) => !members.has(id));
+  if (missing) throw memberNotFound(missing);
+  return members;
+}
+
 export interface Balances {
   balance: number;
   frozen: number;
@@ -44,13 +53,21 @@ export async function balancesOf(db: Executor, customerId: string): Promise<Bala
   return { balance: Number(r.balance), frozen: Number(r.frozen) };
 }
 
-export async function writeEntry(tx: Executor, e: { customerId: string; kind: EntryKind; points: number; reference?: Reference | null; reason?: string | null }): Promise<string> {
-  const id = newId('lpe');
+type NewEntry = { customerId: string; kind: EntryKind; points: number; reference?: Reference | null; reason?: string | null };
+
+export async function writeEntry(tx: Executor, e: NewEntry): Promise<string> {
+  return (await writeEntries(tx, [e]))[0];
+}
+
+/** Writes ledger entries in one statement; returns their ids in the order given. */
+export async function writeEntries(tx: Executor, entries: NewEntry[]): Promise<string[]> {
+  if (!entries.length) return [];
+  const ids = entries.map(() => newId('lpe'));
   await q(tx)
     .insertInto('loyalty_entry')
-    .values({ id, customer_id: e.customerId, kind: e.kind, points: e.points, reference_type: e.reference?.type ?? null, reference_id: e.reference?.id ?? null, reason: e.reason ?? null })
+    .values(entries.map((e, i) => ({ id: ids[i], customer_id: e.customerId, kind: e.kind, points: e.points, reference_type: e.reference?.type ?? null, reference_id: e.reference?.id ?? null, reason: e.reason ?? null })))
     .execute();
-  return id;
+  return ids;
 }
 
 /**
@@ -116,6 +133,12 @@ export async function restoreDebit(tx: Executor, entryId: string): Promise<numbe
 
 /** Marks an outbox event applied; false when it already was (handlers run at least once). */
 export async function applyOnce(tx: Executor, eventId: string): Promise<boolean> {
-  const r = await q(tx).insertInto('loyalty_applied_event').values({ event_id: eventId }).onConflict((oc) => oc.column('event_id').doNothing()).returning('event_id').executeTakeFirst();
-  return r !== undefined;
+  return (await applyOnceEach(tx, [eventId])).has(eventId);
+}
+
+/** applyOnce for several events in one statement: the ones applied now (not before) are returned. */
+export async function applyOnceEach(tx: Executor, eventIds: string[]): Promise<Set<string>> {
+  if (!eventIds.length) return new Set();
+  const rows = await q(tx).insertInto('loyalty_applied_event').values(eventIds.map((event_id) => ({ event_id }))).onConflict((oc) => oc.column('event_id').doNothing()).returning('event_id').execute();
+  return new Set(rows.map((r) => r.event_id));
 }

@@ -3,7 +3,7 @@ import QRCode from 'qrcode';
 import { inTx, type Executor } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { emit } from '../../platform/outbox.js';
+import { emitAll } from '../../platform/outbox.js';
 import type { Ctx } from '../../platform/context.js';
 import { getCustomer } from '../customers/index.js';
 import type { EntryKind, MemberRow } from './loyalty.tables.js';
@@ -25,21 +25,25 @@ export interface Membership {
 }
 
 /**
- * Makes the customer a member if they are not yet one (first order, explicit sign-up), in the
- * lowest tier their spend reaches. Safe under concurrent calls: the customer id is unique.
+ * Makes customers members if they are not yet (first order, explicit sign-up), in the lowest tier
+ * their spend reaches; returns the members made now. Safe under concurrent calls: the customer id
+ * is unique, and customers are inserted in id order.
  */
-export async function ensureMember(tx: Executor, customerId: string, via: string): Promise<{ member: MemberRow; created: boolean }> {
+export async function ensureMembers(tx: Executor, customerIds: string[], via: string): Promise<MemberRow[]> {
   const tier = tierForSpend(await loadTiers(tx), 0);
   const inserted = await q(tx)
     .insertInto('loyalty_member')
-    .values({ id: newId('mem'), customer_id: customerId, tier_id: tier?.id ?? null })
+    .values([...new Set(customerIds)].sort().map((customerId) => ({ id: newId('mem'), customer_id: customerId, tier_id: tier?.id ?? null })))
     .onConflict((oc) => oc.column('customer_id').doNothing())
     .returningAll()
-    .executeTakeFirst();
-  if (inserted) {
-    await emit(tx, 'member.enrolled', inserted.id, { memberId: inserted.id, customerId, tierId: inserted.tier_id, via });
-    return { member: inserted, created: true };
-  }
+    .execute();
+  await emitAll(tx, inserted.map((m) => ({ type: 'member.enrolled', aggregateId: m.id, payload: { memberId: m.id, customerId: m.customer_id, tierId: m.tier_id, via } })));
+  return inserted;
+}
+
+export async function ensureMember(tx: Executor, customerId: string, via: string): Promise<{ member: MemberRow; created: boolean }> {
+  const [inserted] = await ensureMembers(tx, [customerId], via);
+  if (inserted) return { member: inserted, created: true };
   return { member: await q(tx).selectFrom('loyalty_member').selectAll().where('customer_id', '=', customerId).executeTakeFirstOrThrow(), created: false };
 }
 
