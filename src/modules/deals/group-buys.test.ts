@@ -109,6 +109,15 @@ describe('group buys: shoppers open, share and join', () => {
     expect((await t.call('GET', `/v1/group-buy-deals/${d.id}/groups`, undefined, { token: mei.token })).status).toBe(403);
   });
 
+  it('members whose payments are relayed together all count: the group completes once', async () => {
+    const { groupId, order: first } = await openGroup((await deal({ name: 'Teapot, paid together' })).id);
+    const others = [await ok(join(groupId, await customer()), 201), await ok(join(groupId, await customer()), 201)];
+    await drain();
+    expect(await group(groupId)).toMatchObject({ members: 3, seatsLeft: 0, status: 'complete' });
+    expect((await eventsOf(t, 'group_buy.completed')).filter((e) => e.id === groupId)).toHaveLength(1);
+    for (const o of [first, ...others]) expect(await order(o.id)).toMatchObject({ status: 'paid', waitingFor: null });
+  });
+
   it('e-vouchers of a group buy are issued only when the group is complete', async () => {
     const d = await deal({ name: 'Tasting for two', variantId: shop.tasting, price: { amount: 5000, currency: 'CNY' }, groupSize: 2 });
     const { groupId, order: first } = await openGroup(d.id, shop.tasting, false);

@@ -1,4 +1,4 @@
-import { inTx, sql, tables, type AnyDb, type Executor } from '../../platform/db.js';
+import { inTx, PREPARED, sql, tables, type AnyDb, type Executor } from '../../platform/db.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { emit, type DomainEvent } from '../../platform/outbox.js';
 import { SYSTEM } from '../../platform/auth.js';
@@ -126,18 +126,22 @@ export async function listShopperGroups(ctx: Ctx, customerId: string, f: { limit
 }
 
 /**
- * Outbox reaction: a member order was paid. The member row is changed before the group row, the
- * order every seat change locks them in. The group that gets its last payment is complete.
+ * Outbox reaction to a batch's order.paid events: seats of member orders become paid, in one
+ * statement for the batch (locked in order id order). The member rows are changed before the group
+ * rows, the order every seat change locks them in. A group that gets its last payment is complete.
  */
-export async function onOrderPaid(tx: Executor, event: DomainEvent): Promise<void> {
-  const orderId = (event.payload as { orderId: string }).orderId;
-  const paid = await sql<{ group_id: string }>`
+export async function onOrdersPaid(tx: Executor, events: DomainEvent[]): Promise<void> {
+  const orderIds = events.filter((e) => e.type === 'order.paid').map((e) => (e.payload as { orderId: string }).orderId);
+  if (!orderIds.length) return;
+  const paid = await sql<{ group_id: string }>`${PREPARED}
     UPDATE group_buy_member SET status = 'paid', paid_at = now()
-     WHERE order_id = ${orderId} AND status = 'joined'
+     WHERE id IN (SELECT id FROM group_buy_member WHERE order_id = ANY(${orderIds}::text[]) AND status = 'joined' ORDER BY order_id FOR UPDATE) AND status = 'joined'
  RETURNING group_id`.execute(tx);
-  for (const { group_id } of [...paid.rows].sort((a, b) => (a.group_id < b.group_id ? -1 : 1))) {
+  const seats = new Map<string, number>();
+  for (const { group_id } of paid.rows) seats.set(group_id, (seats.get(group_id) ?? 0) + 1);
+  for (const [groupId, n] of [...seats].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const counted = await sql<GroupRow>`
-      UPDATE group_buy_group SET paid = paid + 1 WHERE id = ${group_id} AND status = 'open' RETURNING *`.execute(tx);
+      UPDATE group_buy_group SET paid = paid + ${n} WHERE id = ${groupId} AND status = 'open' RETURNING *`.execute(tx);
     const group = counted.rows[0];
     if (!group || group.paid < group.size) continue;
     await q(tx).updateTable('group_buy_group').set({ status: 'complete', completed_at: new Date() }).where('id', '=', group.id).execute();

@@ -4,7 +4,7 @@ import { registerOfferProvider } from '../orders/index.js';
 import { flashSaleRoutes, groupBuyRoutes } from './deals.routes.js';
 import { flashSaleOffers } from './flash-sale-offer.js';
 import { groupBuyOffers } from './group-buy-offer.js';
-import { failExpiredGroups, onGroupCompleted, onOrderPaid } from './groups.service.js';
+import { failExpiredGroups, onGroupCompleted, onOrdersPaid } from './groups.service.js';
 
 /**
  * Deals: flash sales (秒杀), a limited allotment at a special price, and group buys (拼团), a group
@@ -29,7 +29,7 @@ export function register(host: ModuleHost): void {
   registerOfferProvider(groupBuyOffers);
   flashSaleRoutes(host.app);
   groupBuyRoutes(host.app);
-  host.handlers.on('order.paid', onOrderPaid);
+  host.handlers.onBatch(onOrdersPaid);
   host.handlers.on('group_buy.completed', onGroupCompleted);
   host.jobs.push({ name: 'deals.fail-expired-groups', everyMs: 30_000, run: (db) => failExpiredGroups(db) });
 }
