@@ -89,8 +89,9 @@ async function reportPaid(url: string, cartIds: string[]): Promise<void> {
   await db.connect();
   try {
     const count = async () =>
-      (await db.query<{ placed: number; paid: number }>(
-        `SELECT count(*)::int AS placed, count(*) FILTER (WHERE status <> 'pending_payment')::int AS paid FROM sales_order WHERE cart_id = ANY($1::text[])`,
+      (await db.query<{ placed: number; captured: number; paid: number }>(
+        `SELECT count(*)::int AS placed, count(*) FILTER (WHERE p.status = 'captured')::int AS captured, count(*) FILTER (WHERE o.status <> 'pending_payment')::int AS paid
+         FROM sales_order o LEFT JOIN payment p ON p.id = o.payment_id WHERE o.cart_id = ANY($1::text[])`,
         [cartIds],
       )).rows[0];
     const atStop = await count();
@@ -101,7 +102,7 @@ async function reportPaid(url: string, cartIds: string[]): Promise<void> {
       now = await count();
     }
     const waited = ((Date.now() - started) / 1000).toFixed(1);
-    console.log(`  paid when the load stopped: ${atStop.paid} of ${atStop.placed}; ${now.paid} paid ${waited} s later`);
+    console.log(`  when the load stopped: ${atStop.placed} placed, ${atStop.captured} payments captured, ${atStop.paid} orders paid; ${now.paid} of ${now.placed} paid ${waited} s later`);
   } finally {
     await db.end();
   }
