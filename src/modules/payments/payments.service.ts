@@ -109,8 +109,10 @@ export async function createPayment(ctx: Ctx, input: NewPayment): Promise<Paymen
   const provider = PROVIDERS[input.provider];
   return inTx(ctx.db, async (tx) => {
     const now = new Date();
+    const id = input.id ?? newId('pay');
+    const authorize = { paymentId: id, amount: input.amount, currency: input.currency, method: input.method, externalReference: input.externalReference, autoCapture: input.autoCapture };
     let row: PaymentRow = {
-      id: input.id ?? newId('pay'),
+      id,
       reference_type: input.reference.type,
       reference_id: input.reference.id,
       provider: provider.id,
@@ -120,7 +122,7 @@ export async function createPayment(ctx: Ctx, input: NewPayment): Promise<Paymen
       currency: input.currency,
       captured_amount: 0,
       refunded_amount: 0,
-      provider_ref: null,
+      provider_ref: provider.referenceFor?.(authorize) ?? null,
       failure_reason: null,
       created_at: now,
       updated_at: now,
@@ -129,8 +131,8 @@ export async function createPayment(ctx: Ctx, input: NewPayment): Promise<Paymen
       WITH p AS (INSERT INTO payment SELECT * FROM jsonb_populate_record(NULL::payment, ${JSON.stringify(row)}::jsonb))
       INSERT INTO outbox_event (id, type, aggregate_id, payload) VALUES (${newId('evt')}, 'payment.created', ${row.id}, ${JSON.stringify(toPayment(row))}::jsonb)`.execute(tx);
     const c = { ...ctx, db: tx };
-    const authorized = await provider.authorize(c, { paymentId: row.id, amount: row.amount, currency: row.currency, method: input.method, externalReference: input.externalReference, autoCapture: input.autoCapture });
-    if (authorized.providerRef) {
+    const authorized = await provider.authorize(c, authorize);
+    if (authorized.providerRef && authorized.providerRef !== row.provider_ref) {
       await q(tx).updateTable('payment').set({ provider_ref: authorized.providerRef }).where('id', '=', row.id).execute();
       row = { ...row, provider_ref: authorized.providerRef };
     }

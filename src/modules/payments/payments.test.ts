@@ -47,6 +47,13 @@ describe('manual payments', () => {
     expect(captured.data).toMatchObject({ id: p.id, reference: ref, amount: 5000, currency: 'CNY', status: 'captured' });
   });
 
+  it('keep the slip number of the terminal or QR app as their reference, from the first event on', async () => {
+    const p = await createPayment(sys, { reference: order(), amount: 3300, currency: 'CNY', provider: 'manual', method: 'card', externalReference: 'SLIP-0042' });
+    expect(p).toMatchObject({ status: 'captured', providerRef: 'SLIP-0042' });
+    expect((await payment(p.id)).providerRef).toBe('SLIP-0042');
+    expect((await eventsFor(p.id)).map((e: any) => [e.type, e.data.providerRef])).toEqual([['payment.created', 'SLIP-0042'], ['payment.authorized', 'SLIP-0042'], ['payment.captured', 'SLIP-0042']]);
+  });
+
   it('need a method, and bad input leaves nothing behind', async () => {
     const ref = order();
     await expect(createPayment(sys, { reference: ref, amount: 100, currency: 'CNY', provider: 'manual' })).rejects.toMatchObject({ code: 'validation_failed', details: { field: 'method' } });

@@ -33,6 +33,8 @@ export interface ProviderNotice {
 export interface PaymentProvider {
   id: string;
   authorize(ctx: Ctx, input: AuthorizeInput): Promise<ProviderStep>;
+  /** The reference authorize will return, for a provider that knows it before being asked: the payment is written with it. */
+  referenceFor?(input: AuthorizeInput): string | null;
   capture(ctx: Ctx, payment: { id: string; providerRef: string | null; amount: number }): Promise<ProviderStep>;
   refund(ctx: Ctx, input: { refundId: string; providerRef: string | null; amount: number; currency: string }): Promise<{ status: RefundStatus; providerRef?: string | null }>;
   /** Verifies and reads a webhook the provider sent; throws AppError('invalid_signature') when it is not genuine. */

@@ -25,8 +25,9 @@ export const testProvider: PaymentProvider = {
       .insertInto('payment_test_callback')
       .values({ payment_id: input.paymentId, outcome: input.autoCapture === 'fail' ? 'failed' : 'captured', locked_until: null, last_error: null })
       .execute();
-    return { status: 'pending', providerRef: `tpi_${input.paymentId}` };
+    return { status: 'pending', providerRef: testProvider.referenceFor!(input) };
   },
+  referenceFor: (input) => `tpi_${input.paymentId}`,
   async capture() {
     return { status: 'captured' };
   },
