@@ -15,21 +15,15 @@ export interface DomainEvent<P = Record<string, unknown>> {
  * commits. Handlers (webhooks, projections, messages) run later from the worker.
  */
 export async function emit(tx: Executor, type: string, aggregateId: string | null, payload: object): Promise<string> {
-  const id = newId('evt');
-  await tx
-    .insertInto('outbox_event')
-    .values({ id, type, aggregate_id: aggregateId, payload: JSON.stringify(payload) })
-    .execute();
-  return id;
+  return (await emitAll(tx, [{ type, aggregateId, payload }]))[0];
 }
 
 /** Writes several domain events in one statement, in the order given (their ids sort that way). */
-export async function emitAll(tx: Executor, events: Array<{ type: string; aggregateId: string | null; payload: object }>): Promise<void> {
-  if (!events.length) return;
-  await tx
-    .insertInto('outbox_event')
-    .values(events.map((e) => ({ id: newId('evt'), type: e.type, aggregate_id: e.aggregateId, payload: JSON.stringify(e.payload) })))
-    .execute();
+export async function emitAll(tx: Executor, events: Array<{ type: string; aggregateId: string | null; payload: object }>): Promise<string[]> {
+  if (!events.length) return [];
+  const rows = events.map((e) => ({ id: newId('evt'), type: e.type, aggregate_id: e.aggregateId, payload: JSON.stringify(e.payload) }));
+  await tx.insertInto('outbox_event').values(rows).execute();
+  return rows.map((r) => r.id);
 }
 
 export type EventHandler = (tx: Executor, event: DomainEvent) => Promise<void>;

@@ -28,27 +28,29 @@ const system = (db: Executor, event: DomainEvent) => ({ db, actor: SYSTEM, reque
 
 type Reaction = (tx: Executor, event: DomainEvent) => Promise<void>;
 
+/** Loyalty's reactions to single events (the functions are declared below and hoisted). */
+const ONE_BY_ONE: Record<string, Reaction> = {
+  'order.fulfilled': onHandedOver,
+  'order.picked_up': onHandedOver,
+  'fulfillment.shipped': onHandedOver,
+  'fulfillment.delivered': onHandedOver,
+  'order.completed': onOrderCompleted,
+  'order.cancelled': onOrderCancelled,
+  'refund.created': onRefundCreated,
+};
+
 /**
  * Loyalty's outbox reactions, in event order. A run of order.paid events with none of loyalty's
  * other events between them is handled together (onOrdersPaid); anything else one by one.
  */
 export async function onLoyaltyEvents(tx: Executor, events: DomainEvent[]): Promise<void> {
-  const one: Record<string, Reaction> = {
-    'order.fulfilled': onHandedOver,
-    'order.picked_up': onHandedOver,
-    'fulfillment.shipped': onHandedOver,
-    'fulfillment.delivered': onHandedOver,
-    'order.completed': onOrderCompleted,
-    'order.cancelled': onOrderCancelled,
-    'refund.created': onRefundCreated,
-  };
   let paid: DomainEvent[] = [];
   for (const event of events) {
     if (event.type === 'order.paid') paid.push(event);
-    else if (one[event.type]) {
+    else if (ONE_BY_ONE[event.type]) {
       await onOrdersPaid(tx, paid);
       paid = [];
-      await one[event.type](tx, event);
+      await ONE_BY_ONE[event.type](tx, event);
     }
   }
   await onOrdersPaid(tx, paid);

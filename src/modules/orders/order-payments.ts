@@ -168,9 +168,9 @@ export async function onPaymentsCaptured(tx: Executor, events: DomainEvent[]): P
   }
   const moved = new Set(moves.map((m) => m.id));
   const found = new Set(rows.map((o) => o.id));
-  for (const { event, payment } of [...byOrder.values(), ...later]) {
-    const orderId = payment.reference!.id;
-    if (!found.has(orderId) || (moved.has(orderId) && byOrder.get(orderId)!.event === event)) continue;
-    await markOrderPaid({ db: tx, actor: SYSTEM, requestId: event.id }, orderId, { paymentId: payment.id, amount: payment.capturedAmount ?? payment.amount });
+  const rest = [...[...byOrder].filter(([orderId]) => !moved.has(orderId)).map(([, c]) => c), ...later];
+  for (const { event, payment } of rest) {
+    if (!found.has(payment.reference!.id)) continue;
+    await markOrderPaid({ db: tx, actor: SYSTEM, requestId: event.id }, payment.reference!.id, { paymentId: payment.id, amount: payment.capturedAmount ?? payment.amount });
   }
 }
