@@ -139,6 +139,11 @@ describe.skipIf(!hasChromium)('coupons and points at checkout and at the till', 
     const { page: clerk } = await openPage(browser, { width: 375 });
     clerk.on('pageerror', (e) => pageErrors.push(e.message));
     onTestFailed(() => snap(clerk, 'failed-discounts-clerk'));
+    // The till's catalogue arrives only after the first scan, as on a slow shop connection: that scan
+    // must still join the same, priced line as the others.
+    let catalogueReady!: () => void;
+    const firstScan = new Promise<void>((resolve) => { catalogueReady = resolve; });
+    await clerk.route((url) => url.pathname === '/v1/products', async (route) => { await firstScan; await route.continue(); });
     await clerk.goto(`${server.base}/clerk`);
     await field(clerk, 'email').fill('clerk.sh-njr@demo.omniloop.dev');
     await field(clerk, 'password').fill('omniloop-demo');
@@ -153,6 +158,7 @@ describe.skipIf(!hasChromium)('coupons and points at checkout and at the till', 
     for (let i = 0; i < quantity; i++) {
       await field(clerk, 'sale-code').fill(item.sku);
       await field(clerk, 'sale-code').press('Enter');
+      catalogueReady();
     }
     await expect.poll(() => clerk.getByTestId('sale-total').textContent()).toContain(yuan(quantity * item.price));
     await expect.poll(() => clerk.getByTestId('member-balance').textContent()).toContain('4000');

@@ -11,13 +11,15 @@ import type { SaleStart } from './ClerkApp';
 import { Receipt } from './Receipt';
 import { SaleDiscounts } from './SaleDiscounts';
 
-interface Line { key: string; variantId?: string; code?: string; title: string; sku: string; unit: number | null; quantity: number }
+/** What was scanned or chosen: a variant, or a code the catalogue on this till does not know (yet). */
+interface Entry { variantId?: string; code?: string; quantity: number }
+interface Line extends Entry { key: string; title: string; sku: string; unit: number | null }
 
 export function Sale({ store, customer, onClearCustomer }: { store: Location; customer: SaleStart | null; onClearCustomer(): void }) {
   const { t, lang } = useI18n();
   const products = useProducts(clerkApi);
   const pos = useChannels(clerkApi).data?.find((c) => c.kind === 'pos');
-  const [lines, setLines] = useState<Line[]>([]);
+  const [entries, setEntries] = useState<Entry[]>([]);
   const [scan, setScan] = useState('');
   const [method, setMethod] = useState<'cash' | 'card' | 'qr'>('cash');
   const [tendered, setTendered] = useState<number | null>(null);
@@ -36,17 +38,28 @@ export function Sale({ store, customer, onClearCustomer }: { store: Location; cu
     return out;
   }, [products.data, pos, currency]);
 
-  const add = (line: Omit<Line, 'key' | 'quantity'>) =>
-    setLines((ls) => {
-      const same = ls.find((l) => (line.variantId ? l.variantId === line.variantId : l.code === line.code));
-      return same ? ls.map((l) => (l === same ? { ...l, quantity: l.quantity + 1 } : l)) : [...ls, { ...line, key: line.variantId ?? line.code!, quantity: 1 }];
-    });
+  // Lines are resolved against the catalogue on every render, so a code scanned before the catalogue
+  // had loaded joins the same line as the next scan of that item, priced, instead of staying apart.
+  const lines = useMemo(() => {
+    const out = new Map<string, Line>();
+    for (const e of entries) {
+      const code = e.code?.toLowerCase();
+      const v = e.variantId ? variants.find((x) => x.id === e.variantId) : variants.find((x) => x.barcode === e.code || x.sku.toLowerCase() === code);
+      const key = v?.id ?? e.variantId ?? e.code!;
+      const same = out.get(key);
+      if (same) same.quantity += e.quantity;
+      else out.set(key, v ? { key, variantId: v.id, title: v.title, sku: v.sku, unit: v.unit, quantity: e.quantity } : { ...e, key, title: e.code ?? key, sku: e.code ?? key, unit: null });
+    }
+    return [...out.values()];
+  }, [entries, variants]);
+  const add = (entry: Omit<Entry, 'quantity'>) => setEntries((es) => [...es, { ...entry, quantity: 1 }]);
+  const setQuantity = (key: string, quantity: number | null) =>
+    setEntries(lines.flatMap((l) => (l.key !== key ? [l] : quantity === null ? [] : [{ ...l, quantity }])));
   const addCode = (raw: string) => {
     const code = raw.trim();
     if (!code) return;
-    const v = variants.find((x) => x.barcode === code || x.sku.toLowerCase() === code.toLowerCase());
     // Unknown codes still go to the till: the server knows every barcode and SKU, and says if it does not.
-    add(v ? { variantId: v.id, title: v.title, sku: v.sku, unit: v.unit } : { code, title: code, sku: code, unit: null });
+    add({ code });
     setScan('');
   };
   const total = lines.reduce((n, l) => n + (l.unit ?? 0) * l.quantity, 0);
@@ -73,7 +86,7 @@ export function Sale({ store, customer, onClearCustomer }: { store: Location; cu
         payment: { provider: 'manual', method, ...(method === 'cash' && tendered ? { tendered: toMinor(tendered, currency) } : {}) },
       }, { idempotent: true }),
   });
-  const startOver = () => { setLines([]); setTendered(null); setCodes([]); setPoints(null); sale.reset(); onClearCustomer(); };
+  const startOver = () => { setEntries([]); setTendered(null); setCodes([]); setPoints(null); sale.reset(); onClearCustomer(); };
 
   if (sale.data) {
     return (
@@ -99,7 +112,7 @@ export function Sale({ store, customer, onClearCustomer }: { store: Location; cu
         optionFilterProp="label"
         loading={products.isPending}
         options={variants.map((v) => ({ value: v.id, label: `${v.title} · ${v.sku}` }))}
-        onChange={(id) => { const v = variants.find((x) => x.id === id)!; add({ variantId: v.id, title: v.title, sku: v.sku, unit: v.unit }); }}
+        onChange={(id: string) => add({ variantId: id })}
         data-testid="sale-search"
       />
       <List
@@ -109,8 +122,8 @@ export function Sale({ store, customer, onClearCustomer }: { store: Location; cu
         dataSource={lines}
         renderItem={(l) => (
           <List.Item actions={[
-            <InputNumber key="q" size="small" min={1} value={l.quantity} style={{ width: 60 }} onChange={(q) => setLines(lines.map((x) => (x === l ? { ...x, quantity: q ?? 1 } : x)))} />,
-            <Button key="d" size="small" type="text" icon={<DeleteOutlined />} onClick={() => setLines(lines.filter((x) => x !== l))} />,
+            <InputNumber key="q" size="small" min={1} value={l.quantity} style={{ width: 60 }} onChange={(q) => setQuantity(l.key, q ?? 1)} />,
+            <Button key="d" size="small" type="text" icon={<DeleteOutlined />} onClick={() => setQuantity(l.key, null)} />,
           ]}>
             <List.Item.Meta title={l.title} description={<>{l.sku} · {l.unit === null ? <Tag>{t('price at till')}</Tag> : money(l.unit, currency, lang)}</>} />
           </List.Item>
