@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import { inTx, tables, type Executor } from '../../platform/db.js';
+import { inTx, PREPARED, tables, type Executor } from '../../platform/db.js';
 import { invalid, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { emit } from '../../platform/outbox.js';
@@ -89,31 +89,29 @@ interface NewCustomer {
  * same contact meet at its unique index, and the loser reads the winner's customer.
  */
 async function ensureCustomer(tx: Executor, input: NewCustomer): Promise<Customer> {
-  const found = await findByContacts(tx, input.email, input.phone);
-  if (found) return found;
+  const email = input.email ?? null;
+  const phone = input.phone ?? null;
   const id = newId('cus');
-  const inserted = await q(tx)
-    .insertInto('customer')
-    .values({
-      id,
-      email: input.email ?? null,
-      phone: input.phone ?? null,
-      name: input.name ?? null,
-      birthday: null,
-      locale: input.locale ?? null,
-      email_verified_at: null,
-      phone_verified_at: null,
-    })
-    .onConflict((oc) => oc.doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (!inserted) {
-    const winner = await findByContacts(tx, input.email, input.phone);
-    if (!winner) throw new Error('customer contact conflict without a customer holding it');
-    return winner;
-  }
-  await emit(tx, 'customer.created', id, { id, source: input.source });
-  return load(tx, id);
+  // One statement: the holder of a contact, else the new customer with its customer.created event.
+  const res = await sql<Row>`${PREPARED}
+    WITH found AS (
+      SELECT * FROM customer WHERE email = ${email}::text OR phone = ${phone}::text
+      ORDER BY email = ${email}::text DESC NULLS LAST LIMIT 1
+    ), made AS (
+      INSERT INTO customer (id, email, phone, name, locale)
+      SELECT ${id}, ${email}::text, ${phone}::text, ${input.name ?? null}::text, ${input.locale ?? null}::text WHERE NOT EXISTS (SELECT 1 FROM found)
+      ON CONFLICT DO NOTHING
+      RETURNING *
+    ), ev AS (
+      INSERT INTO outbox_event (id, type, aggregate_id, payload)
+      SELECT ${newId('evt')}, 'customer.created', id, ${JSON.stringify({ id, source: input.source })}::jsonb FROM made
+    ), one AS (SELECT * FROM found UNION ALL SELECT * FROM made)
+    SELECT id, email, phone, name, locale, email_verified_at, phone_verified_at, created_at, updated_at, birthday::text AS birthday FROM one`.execute(tx);
+  if (res.rows[0]) return toCustomer(res.rows[0]);
+  // Another call took a contact at the same moment: that customer is the one.
+  const winner = await findByContacts(tx, input.email, input.phone);
+  if (!winner) throw new Error('customer contact conflict without a customer holding it');
+  return winner;
 }
 
 /**

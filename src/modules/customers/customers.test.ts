@@ -80,6 +80,16 @@ describe('guest customers', () => {
     const made = await Promise.all(Array.from({ length: 10 }, (_, i) => findOrCreateCustomer(ctx(), { email: i % 2 ? 'Rush@Example.com' : 'rush@example.com' })));
     expect(new Set(made.map((c) => c.id)).size).toBe(1);
     expect(await getCustomers(ctx(), [made[0].id, 'cus_unknown'])).toHaveLength(1);
+    const created = await t.omni.database.db.selectFrom('outbox_event').select('type').where('aggregate_id', '=', made[0].id).execute();
+    expect(created.map((e: any) => e.type)).toEqual(['customer.created']);
+  });
+
+  it('a checkout naming one customer\'s email and another\'s phone is the email\'s, and moves no contact', async () => {
+    const byEmail = await findOrCreateCustomer(ctx(), { email: 'mei@example.com' });
+    const byPhone = await findOrCreateCustomer(ctx(), { phone: '+86 137 0000 0002' });
+    const both = await findOrCreateCustomer(ctx(), { email: 'MEI@example.com', phone: '+8613700000002', name: 'Mei' });
+    expect(both).toEqual(byEmail);
+    expect((await findOrCreateCustomer(ctx(), { phone: '+8613700000002' })).id).toBe(byPhone.id);
   });
 
   it('needs a valid contact', async () => {
