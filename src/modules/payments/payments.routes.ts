@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { amountSchema } from '../../platform/money.js';
 import { notFound } from '../../platform/errors.js';
 import { PAYMENT_METHODS, PAYMENT_STATUSES } from './payments.tables.js';
-import { PROVIDERS, applyNotice, getPayment, listPayments } from './payments.service.js';
+import { PROVIDERS, applyNotices, getPayment, listPayments } from './payments.service.js';
 import { listRefunds, refundPayment } from './refunds.service.js';
 
 const refundSchema = z.object({
@@ -75,15 +75,15 @@ export function paymentsRoutes(app: FastifyInstance): void {
         summary: "A payment provider's notification (Standard Webhooks signature)",
         security: [],
         params: z.object({ provider: z.string() }),
-        body: z.string().describe('the JSON notification, verified against its webhook-signature header'),
-        response: { 200: z.object({ received: z.literal(true), changed: z.boolean() }) },
+        body: z.string().describe('the JSON notification (one, or a batch of them from a provider that batches), verified against its webhook-signature header'),
+        response: { 200: z.object({ received: z.literal(true), changed: z.boolean().describe('whether it moved a payment (any of a batch); false for a repeat') }) },
       },
     }, async (req) => {
       const provider = PROVIDERS[req.params.provider];
       if (!provider?.parseWebhook) throw notFound('payment provider with webhooks', req.params.provider, 'provider');
-      const notice = await provider.parseWebhook(req.ctx, req.body, req.headers);
-      const { changed } = await applyNotice(req.ctx, provider.id, notice);
-      return { received: true as const, changed };
+      const notices = await provider.parseWebhook(req.ctx, req.body, req.headers);
+      const { changed } = await applyNotices(req.ctx, provider.id, notices);
+      return { received: true as const, changed: changed > 0 };
     });
   });
 }

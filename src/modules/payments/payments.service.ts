@@ -145,32 +145,43 @@ export async function createPayment(ctx: Ctx, input: NewPayment): Promise<Paymen
 }
 
 /**
- * Applies a provider's webhook: captured means authorized and captured; failed means failed. One
- * statement moves a pending or authorized payment (its row locked, so two webhooks racing apply
- * once) and says where it came from; the events of every step it took follow in one more. A
- * repeated or late notice finds the payment already moved and changes nothing.
+ * Applies the notices of a provider's webhook (one, or several when the provider batches them):
+ * captured means authorized and captured; failed means failed. One statement locks the payments
+ * named, in id order (so two webhooks racing apply each notice once, and batches never deadlock),
+ * and moves the pending or authorized ones; the events of every step they took follow in one more.
+ * A repeated or late notice finds its payment already moved and changes nothing; of two notices
+ * for one payment in a batch, the first is the one that counts. A notice naming no payment of the
+ * provider refuses the whole webhook, so the provider sends it again and nothing is half-applied.
+ * Returns how many payments moved.
  */
-export async function applyNotice(ctx: Ctx, providerId: string, notice: ProviderNotice): Promise<{ paymentId: string; changed: boolean }> {
-  const to = notice.outcome;
+export async function applyNotices(ctx: Ctx, providerId: string, notices: ProviderNotice[]): Promise<{ changed: number }> {
+  const given = notices.map((n, ord) => ({ ord, provider_ref: n.providerRef, outcome: n.outcome, reason: n.reason ?? 'declined' }));
   return inTx(ctx.db, async (tx) => {
-    const { rows } = await sql<{ was: PaymentStatus; found_id: string } & PaymentRow>`${PREPARED}
-      WITH old AS (
-        SELECT id, status FROM payment WHERE provider = ${providerId} AND provider_ref = ${notice.providerRef} FOR UPDATE
+    const { rows } = await sql<{ ref: string; was: PaymentStatus } & PaymentRow>`${PREPARED}
+      WITH n AS (
+        SELECT DISTINCT ON (provider_ref) * FROM jsonb_to_recordset(${JSON.stringify(given)}::jsonb)
+          AS n(ord int, provider_ref text, outcome text, reason text)
+        ORDER BY provider_ref, ord
+      ), old AS (
+        SELECT p.id, p.status, n.provider_ref AS ref, n.outcome, n.reason FROM payment p
+        JOIN n ON p.provider = ${providerId} AND p.provider_ref = n.provider_ref
+        ORDER BY p.id FOR UPDATE OF p
       ), u AS (
-        UPDATE payment p SET status = ${to}, updated_at = now(),
-          captured_amount = CASE WHEN ${to} = 'captured' THEN p.amount ELSE p.captured_amount END,
-          failure_reason = CASE WHEN ${to} = 'failed' THEN ${notice.reason ?? 'declined'} ELSE p.failure_reason END
+        UPDATE payment p SET status = old.outcome, updated_at = now(),
+          captured_amount = CASE WHEN old.outcome = 'captured' THEN p.amount ELSE p.captured_amount END,
+          failure_reason = CASE WHEN old.outcome = 'failed' THEN old.reason ELSE p.failure_reason END
         FROM old WHERE p.id = old.id AND old.status IN ('pending', 'authorized')
         RETURNING p.*
       )
-      SELECT old.id AS found_id, old.status AS was, u.* FROM old LEFT JOIN u ON u.id = old.id`.execute(tx);
-    if (!rows[0]) throw new AppError('not_found', `no ${providerId} payment has reference ${notice.providerRef}`, { field: 'providerRef' });
-    const { was, found_id: paymentId, ...row } = rows[0];
-    // The columns of u are null when the payment had already moved.
-    if (!row.id) return { paymentId, changed: false };
-    const steps: PaymentRow[] = to === 'captured' && was === 'pending' ? [{ ...row, status: 'authorized', captured_amount: 0 }, row] : [row];
+      SELECT old.ref, old.status AS was, u.* FROM old LEFT JOIN u ON u.id = old.id ORDER BY old.id`.execute(tx);
+    const found = new Set(rows.map((r) => r.ref));
+    const unknown = notices.find((n) => !found.has(n.providerRef));
+    if (unknown) throw new AppError('not_found', `no ${providerId} payment has reference ${unknown.providerRef}`, { field: 'providerRef' });
+    // The columns of u are null where the payment had already moved.
+    const moved = rows.filter((r) => r.id).map(({ ref: _ref, was, ...row }) => ({ was, row: row as PaymentRow }));
+    const steps = moved.flatMap(({ was, row }) => (row.status === 'captured' && was === 'pending' ? [{ ...row, status: 'authorized' as const, captured_amount: 0 }, row] : [row]));
     await emitAll(tx, steps.map((r) => ({ type: `payment.${r.status}`, aggregateId: r.id, payload: toPayment(r) })));
-    return { paymentId, changed: true };
+    return { changed: moved.length };
   });
 }
 

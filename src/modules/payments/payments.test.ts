@@ -26,7 +26,11 @@ const eventsFor = async (id: string) =>
   (await t.call('GET', '/v1/events?type=payment.*&limit=500')).body.data.filter((e: any) => e.aggregateId === id);
 
 async function signedNotice(type: 'payment.succeeded' | 'payment.failed', providerRef: string, secret?: string) {
-  const body = JSON.stringify({ type, timestamp: new Date().toISOString(), data: { providerRef, amount: 1, currency: 'CNY' } });
+  return signed(JSON.stringify({ type, timestamp: new Date().toISOString(), data: { providerRef, amount: 1, currency: 'CNY' } }), secret);
+}
+const signedBatch = (items: Array<['payment.succeeded' | 'payment.failed', string]>) =>
+  signed(JSON.stringify({ type: 'payment.batch', timestamp: new Date().toISOString(), data: { notifications: items.map(([type, providerRef]) => ({ type, providerRef, amount: 1, currency: 'CNY' })) } }));
+async function signed(body: string, secret?: string) {
   const now = new Date();
   const msgId = `msg_${++n}`;
   const wh = new Webhook(secret ?? (await testProviderSecret(sys.db)));
@@ -135,6 +139,42 @@ describe('test provider', () => {
     expect(events.map((e: any) => e.type)).toEqual(['payment.created', 'payment.authorized', 'payment.captured']);
     expect(events[1].data).toMatchObject({ status: 'authorized', capturedAmount: 0 });
     expect(events[2].data).toMatchObject({ status: 'captured', capturedAmount: 1200 });
+  });
+
+  it('applies a batch of notices together: each payment moves once, the first of two notices for one payment counts', async () => {
+    const [a, b, c] = await Promise.all([1100, 1200, 1300].map((amount) => createPayment(sys, { reference: order(), amount, currency: 'CNY', provider: 'test' })));
+    expect((await postNotice(await signedNotice('payment.succeeded', c.providerRef!))).body.changed).toBe(true);
+    const batch = await signedBatch([['payment.succeeded', a.providerRef!], ['payment.failed', b.providerRef!], ['payment.failed', a.providerRef!], ['payment.failed', c.providerRef!]]);
+    expect((await postNotice(batch)).body).toEqual({ received: true, changed: true });
+    expect((await postNotice(batch)).body).toEqual({ received: true, changed: false });
+    expect(await payment(a.id)).toMatchObject({ status: 'captured', capturedAmount: 1100 });
+    expect(await payment(b.id)).toMatchObject({ status: 'failed', capturedAmount: 0 });
+    expect(await payment(c.id)).toMatchObject({ status: 'captured', capturedAmount: 1300 });
+    expect((await eventsFor(a.id)).map((e: any) => e.type)).toEqual(['payment.created', 'payment.authorized', 'payment.captured']);
+    expect((await eventsFor(b.id)).map((e: any) => e.type)).toEqual(['payment.created', 'payment.failed']);
+    expect((await eventsFor(c.id)).map((e: any) => e.type)).toEqual(['payment.created', 'payment.authorized', 'payment.captured']);
+  });
+
+  it('refuses a whole batch naming a payment it does not know, moving none of the others', async () => {
+    const p = await createPayment(sys, { reference: order(), amount: 800, currency: 'CNY', provider: 'test' });
+    const res = await postNotice(await signedBatch([['payment.succeeded', p.providerRef!], ['payment.succeeded', 'tpi_pay_nobody']]));
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ code: 'not_found', field: 'providerRef' });
+    expect(res.body.detail).toContain('tpi_pay_nobody');
+    expect((await payment(p.id)).status).toBe('pending');
+    expect((await eventsFor(p.id)).map((e: any) => e.type)).toEqual(['payment.created']);
+  });
+
+  it('batches overlapping in opposite orders, sent at once, capture every payment exactly once', async () => {
+    const ps = await Promise.all(Array.from({ length: 12 }, (_, i) => createPayment(sys, { reference: order(), amount: 100 + i, currency: 'CNY', provider: 'test' })));
+    const refs = ps.map((p): ['payment.succeeded', string] => ['payment.succeeded', p.providerRef!]);
+    const batches = await Promise.all([refs, [...refs].reverse(), refs.slice(3, 9), [...refs.slice(0, 6)].reverse()].map(signedBatch));
+    const results = await Promise.all(batches.map(postNotice));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    for (const p of ps) {
+      expect((await payment(p.id)).status).toBe('captured');
+      expect((await eventsFor(p.id)).filter((e: any) => e.type === 'payment.captured')).toHaveLength(1);
+    }
   });
 
   it('answers a webhook for a payment it does not know with a 404 naming the reference', async () => {

@@ -37,6 +37,9 @@ export interface PaymentProvider {
   referenceFor?(input: AuthorizeInput): string | null;
   capture(ctx: Ctx, payment: { id: string; providerRef: string | null; amount: number }): Promise<ProviderStep>;
   refund(ctx: Ctx, input: { refundId: string; providerRef: string | null; amount: number; currency: string }): Promise<{ status: RefundStatus; providerRef?: string | null }>;
-  /** Verifies and reads a webhook the provider sent; throws AppError('invalid_signature') when it is not genuine. */
-  parseWebhook?(ctx: Ctx, rawBody: string, headers: Record<string, string | string[] | undefined>): Promise<ProviderNotice>;
+  /**
+   * Verifies and reads a webhook the provider sent: one notice, or several from a provider that
+   * batches them. Throws AppError('invalid_signature') when it is not genuine.
+   */
+  parseWebhook?(ctx: Ctx, rawBody: string, headers: Record<string, string | string[] | undefined>): Promise<ProviderNotice[]>;
 }

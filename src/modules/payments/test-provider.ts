@@ -6,12 +6,17 @@ import type { PaymentsTables } from './payments.tables.js';
 import type { PaymentProvider } from './provider.js';
 import { testProviderSecret } from './provider-secret.js';
 
-/** The body the test provider POSTs back (Standard Webhooks layout). */
-export const testWebhookBody = z.object({
-  type: z.enum(['payment.succeeded', 'payment.failed']),
-  timestamp: z.string(),
-  data: z.object({ providerRef: z.string(), amount: z.number().int(), currency: z.string(), reason: z.string().optional() }),
-});
+const notification = z.object({ providerRef: z.string(), amount: z.number().int(), currency: z.string(), reason: z.string().optional() });
+const outcome = z.enum(['payment.succeeded', 'payment.failed']);
+
+/**
+ * The body the test provider POSTs back (Standard Webhooks layout): one payment's notification, or
+ * — as gateways that batch their notifications send — a `payment.batch` of several.
+ */
+export const testWebhookBody = z.discriminatedUnion('type', [
+  z.object({ type: outcome, timestamp: z.string(), data: notification }),
+  z.object({ type: z.literal('payment.batch'), timestamp: z.string(), data: z.object({ notifications: z.array(notification.extend({ type: outcome })).min(1).max(1000) }) }),
+]);
 
 /**
  * A stand-in for an online gateway, for development and tests: authorize leaves the payment pending
@@ -45,7 +50,8 @@ export const testProvider: PaymentProvider = {
     }
     const parsed = testWebhookBody.safeParse(payload);
     if (!parsed.success) throw new AppError('validation_failed', 'not a test-provider notification', { field: 'body' });
-    const { type, data } = parsed.data;
-    return { providerRef: data.providerRef, outcome: type === 'payment.succeeded' ? 'captured' : 'failed', reason: data.reason };
+    const body = parsed.data;
+    const items = body.type === 'payment.batch' ? body.data.notifications : [{ ...body.data, type: body.type }];
+    return items.map((n) => ({ providerRef: n.providerRef, outcome: n.type === 'payment.succeeded' ? 'captured' : 'failed', reason: n.reason }));
   },
 };
