@@ -175,7 +175,7 @@ describe('allocation', () => {
 
 describe('bundles', () => {
   it('a bundle is available as its scarcest component allows, and reserving it reserves the components', async () => {
-    const [kit, lens, frame, other] = await variants(t, 4);
+    const [kit, lens, frame, other, cloth] = await variants(t, 5);
     const store = await location(t);
     const web = await channel(t, 'web');
     await t.call('PUT', `/v1/channels/${web}/locations`, { locations: [{ locationId: store }] });
@@ -195,6 +195,18 @@ describe('bundles', () => {
     expect(await atp(web, [kit, lens])).toEqual({ [kit]: 1, [lens]: 3 });
     const tooMany = await t.call('POST', '/v1/reservations', { lines: [{ variantId: kit, locationId: store, quantity: 2 }] });
     expect([tooMany.status, tooMany.body.field]).toEqual([409, 'lines.0.quantity']);
+    // Beside a plain line the bundle is expanded all the same, and a short one is named by its line.
+    await receive(t, cloth, store, 1);
+    const short = await t.call('POST', '/v1/reservations', { lines: [{ variantId: kit, locationId: store, quantity: 1 }, { variantId: cloth, locationId: store, quantity: 2 }] });
+    expect([short.status, short.body.field]).toEqual([409, 'lines.1.quantity']);
+    const mixed = await t.call('POST', '/v1/reservations', { lines: [{ variantId: cloth, locationId: store, quantity: 1 }, { variantId: kit, locationId: store, quantity: 1 }] });
+    expect(mixed.status, JSON.stringify(mixed.body)).toBe(201);
+    expect(mixed.body.lines).toEqual(expect.arrayContaining([
+      { variantId: cloth, locationId: store, quantity: 1, bundleVariantId: null },
+      { variantId: lens, locationId: store, quantity: 2, bundleVariantId: kit },
+      { variantId: frame, locationId: store, quantity: 1, bundleVariantId: kit },
+    ]));
+    expect((await t.call('POST', `/v1/reservations/${mixed.body.id}/release`)).status).toBe(200);
     const allocated = await t.call('POST', '/v1/allocations', { channelId: web, strategy: 'priority', lines: [{ variantId: kit, quantity: 1 }] });
     expect(allocated.body.plan).toEqual(expect.arrayContaining([{ variantId: lens, locationId: store, quantity: 2 }, { variantId: frame, locationId: store, quantity: 1 }]));
     expect(await atp(web, [kit])).toEqual({ [kit]: 0 });

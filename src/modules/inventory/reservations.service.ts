@@ -74,8 +74,15 @@ export async function reserveStock(ctx: Ctx, input: ReserveInput): Promise<Reser
     if (made) return made;
     const components = await bundleComponents(ctx.db, [input.lines[0].variantId]);
     if (!components.size) throw await reservationFailure(ctx, input.lines[0], 0, input.channelId ?? null);
+    return reservePlanned(ctx, expandBundles([{ ...input.lines[0], index: 0 }], components), { ...input, expiresInSeconds: expires });
   }
-  return reserveLines(ctx, input, expires);
+  // Lines are tried as they are: the statement takes nothing when one of them is a bundle, and
+  // only then are the bundles read and expanded into their components.
+  const opts = { ...input, expiresInSeconds: expires };
+  const tried = await attemptReservation(ctx, input.lines.map((l, index) => ({ ...l, index, bundleVariantId: null })), opts);
+  if (tried !== BUNDLED) return settled(ctx, tried, opts.channelId ?? null);
+  const components = await bundleComponents(ctx.db, input.lines.map((l) => l.variantId));
+  return reservePlanned(ctx, expandBundles(input.lines.map((l, index) => ({ ...l, index })), components), opts);
 }
 
 /**
@@ -128,10 +135,13 @@ async function reserveSingle(db: Executor, line: StockLine, expires: number | nu
 
 export type PlannedLine = ReservationLine & { index: number };
 
-/** Several lines or a bundle: expands bundles into their components, then reserves them all. */
-async function reserveLines(ctx: Ctx, input: ReserveInput, expires: number | null): Promise<Reservation> {
-  const components = await bundleComponents(ctx.db, input.lines.map((l) => l.variantId));
-  return reservePlanned(ctx, expandBundles(input.lines.map((l, i) => ({ ...l, index: i })), components), { ...input, expiresInSeconds: expires });
+/** What one reservation statement did: reserved, refused at a line, or left bundles to expand. */
+const BUNDLED = Symbol('bundled');
+type Attempt = { made: Reservation } | { failedAt: PlannedLine } | typeof BUNDLED;
+
+async function settled(ctx: Ctx, attempt: Exclude<Attempt, typeof BUNDLED>, channelId: string | null): Promise<Reservation> {
+  if ('made' in attempt) return attempt.made;
+  throw await reservationFailure(ctx, attempt.failedAt, attempt.failedAt.index, channelId);
 }
 
 /**
@@ -144,6 +154,13 @@ async function reserveLines(ctx: Ctx, input: ReserveInput, expires: number | nul
  * `index` is the caller's line a planned line came from, for the field of an error.
  */
 export async function reservePlanned(ctx: Ctx, lines: PlannedLine[], input: Omit<ReserveInput, 'lines'>): Promise<Reservation> {
+  const attempt = await attemptReservation(ctx, lines, input);
+  if (attempt === BUNDLED) throw new Error('a bundle among lines already expanded to their components');
+  return settled(ctx, attempt, input.channelId ?? null);
+}
+
+/** The statement of reservePlanned; it also takes nothing, and says so, when a line is a bundle. */
+async function attemptReservation(ctx: Ctx, lines: PlannedLine[], input: Omit<ReserveInput, 'lines'>): Promise<Attempt> {
   const expires = input.expiresInSeconds === undefined ? DEFAULT_HOLD_SECONDS : input.expiresInSeconds;
   const channelId = input.channelId ?? null;
   const reference = input.reference ?? null;
@@ -159,12 +176,15 @@ export async function reservePlanned(ctx: Ctx, lines: PlannedLine[], input: Omit
   }
   const capOk = channelId ? withinCap(channelId, sql.ref('n.variant_id'), sql.ref('n.location_id'), sql.ref('n.largest')) : sql`true`;
   const created = JSON.stringify({ id, channelId, reference, lines: view, expiresInSeconds: expires });
-  const { rows } = await sql<{ created_at: Date | null; expires_at: Date | null; failed: Array<[string, string]> | null }>`${PREPARED}
+  const { rows } = await sql<{ created_at: Date | null; expires_at: Date | null; bundled: boolean; failed: Array<[string, string]> | null }>`${PREPARED}
     WITH need AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify([...levels.values()])}::jsonb) AS n(variant_id text, location_id text, quantity int, largest int, evt text)
+    ), bundled AS MATERIALIZED (
+      SELECT EXISTS (SELECT 1 FROM bundle_component b JOIN need n ON b.bundle_variant_id = n.variant_id) AS yes
     ), locked AS MATERIALIZED (
       SELECT s.variant_id, s.location_id, s.on_hand - s.reserved AS available
       FROM stock_level s JOIN need n USING (variant_id, location_id)
+      WHERE NOT (SELECT yes FROM bundled)
       ORDER BY s.variant_id, s.location_id FOR UPDATE OF s
     ), judged AS MATERIALIZED (
       SELECT n.*, COALESCE(l.available >= n.quantity AND ${capOk}, false) AS ok
@@ -189,15 +209,15 @@ export async function reservePlanned(ctx: Ctx, lines: PlannedLine[], input: Omit
     ), made AS (
       INSERT INTO outbox_event (id, type, aggregate_id, payload) SELECT ${newId('evt')}, 'reservation.created', ${id}, ${created}::jsonb FROM go WHERE go.ok
     )
-    SELECT (SELECT created_at FROM res) AS created_at, (SELECT expires_at FROM res) AS expires_at,
+    SELECT (SELECT created_at FROM res) AS created_at, (SELECT expires_at FROM res) AS expires_at, (SELECT yes FROM bundled) AS bundled,
       (SELECT json_agg(json_build_array(variant_id, location_id) ORDER BY variant_id, location_id) FROM judged WHERE NOT ok) AS failed`.execute(ctx.db);
   const row = rows[0];
+  if (row.bundled) return BUNDLED;
   if (!row.created_at) {
     const [variantId, locationId] = row.failed![0];
-    const at = byLockOrder(lines).find((l) => l.variantId === variantId && l.locationId === locationId)!;
-    throw await reservationFailure(ctx, at, at.index, channelId);
+    return { failedAt: byLockOrder(lines).find((l) => l.variantId === variantId && l.locationId === locationId)! };
   }
-  return {
+  return { made: {
     id,
     status: 'active',
     channelId,
@@ -206,7 +226,7 @@ export async function reservePlanned(ctx: Ctx, lines: PlannedLine[], input: Omit
     createdAt: new Date(row.created_at).toISOString(),
     closedAt: null,
     lines: view,
-  };
+  } };
 }
 
 type ReservationRow = Selectable<InventoryTables['reservation']>;
