@@ -32,7 +32,7 @@ export type ChannelChanges = Partial<NewChannel>;
 
 const q = (db: Executor) => tables<CatalogTables>(db);
 
-const toChannel = (r: Selectable<CatalogTables['channel']>): Channel => ({
+export const toChannel = (r: Selectable<CatalogTables['channel']>): Channel => ({
   id: r.id,
   code: r.code,
   name: r.name,

@@ -4,7 +4,7 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { emit } from '../../platform/outbox.js';
 import type { Ctx } from '../../platform/context.js';
 import type { CatalogTables } from './catalog.tables.js';
-import { assertChannelsExist, getChannel, type Channel } from './channels.service.js';
+import { assertChannelsExist, toChannel, type Channel } from './channels.service.js';
 import type { Variant } from './variants.service.js';
 
 /** A default price (channelId null) or an explicit channel price, in minor units. */
@@ -118,31 +118,33 @@ export interface VariantsForSale {
 }
 
 /**
- * What a cart or a till needs to sell variants on a channel, in two queries: the channel, and each
- * variant with its product and prices (the checks of priceVariants). Carts price on every change,
- * so this saves them a round trip per variant lookup and per channel lookup.
+ * What a cart or a till needs to sell variants on a channel, in one statement: the channel, and
+ * each variant with its product and prices (the checks of priceVariants). Carts price on every
+ * change and checkout, so this saves them a round trip per variant lookup and per channel lookup.
  */
 export async function variantsForSale(
   ctx: Ctx,
   input: { channelId: string; currency?: string; variantIds: string[] },
 ): Promise<VariantsForSale> {
-  const channel = await getChannel(ctx, input.channelId, 'channelId');
+  const ids = [...new Set(input.variantIds)];
+  // Prepared: planning the joins cost more than running them. The channel row comes on every row
+  // (one row without a variant when none is asked for or found).
+  const { rows: found } = await sql<{ [K in keyof ForSaleRow]: ForSaleRow[K] | null } & { channel: Selectable<CatalogTables['channel']> }>`${PREPARED}
+    SELECT to_jsonb(c) AS channel, v.id, v.product_id, v.sku, v.barcode, v.title, v.options, p.title AS product_title, p.type AS product_type,
+           p.category_id, p.status, l.variant_id AS listed, cp.amount AS channel_amount, dp.amount AS default_amount
+    FROM channel c
+    LEFT JOIN (variant v JOIN product p ON p.id = v.product_id) ON v.id = ANY(${ids}::text[])
+    LEFT JOIN channel_listing l ON l.variant_id = v.id AND l.channel_id = c.id
+    LEFT JOIN channel_price cp ON cp.variant_id = v.id AND cp.channel_id = c.id AND cp.currency = COALESCE(${input.currency ?? null}::text, c.currency)
+    LEFT JOIN variant_price dp ON dp.variant_id = v.id AND dp.currency = COALESCE(${input.currency ?? null}::text, c.currency)
+    WHERE c.id = ${input.channelId}`.execute(ctx.db);
+  if (!found[0]) throw notFound('channel', input.channelId, 'channelId');
+  const channel = toChannel(found[0].channel);
   if (!channel.active) throw new AppError('channel_inactive', `channel ${channel.code} is not selling`, { field: 'channelId' });
   const currency = input.currency ?? channel.currency;
-  const ids = [...new Set(input.variantIds)];
   const prices = new Map<string, EffectivePrice>();
   const variants = new Map<string, Variant>();
-  if (!ids.length) return { channel, prices, variants };
-  // Prepared: every cart change and checkout runs it, and planning the joins cost more than running them.
-  const { rows } = await sql<ForSaleRow>`${PREPARED}
-    SELECT v.id, v.product_id, v.sku, v.barcode, v.title, v.options, p.title AS product_title, p.type AS product_type,
-           p.category_id, p.status, l.variant_id AS listed, cp.amount AS channel_amount, dp.amount AS default_amount
-    FROM variant v
-    JOIN product p ON p.id = v.product_id
-    LEFT JOIN channel_listing l ON l.variant_id = v.id AND l.channel_id = ${channel.id}
-    LEFT JOIN channel_price cp ON cp.variant_id = v.id AND cp.channel_id = ${channel.id} AND cp.currency = ${currency}
-    LEFT JOIN variant_price dp ON dp.variant_id = v.id AND dp.currency = ${currency}
-    WHERE v.id = ANY(${ids}::text[])`.execute(ctx.db);
+  const rows = found.filter((r): r is typeof r & ForSaleRow => r.id !== null);
   const byId = new Map(rows.map((r) => [r.id, r]));
   for (const id of ids) {
     const r = byId.get(id);
