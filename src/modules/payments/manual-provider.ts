@@ -9,9 +9,8 @@ export const manualProvider: PaymentProvider = {
   id: 'manual',
   async authorize(_ctx, input) {
     if (!input.method) throw invalid('method', 'a manual payment names its method: cash, card or qr');
-    return { status: 'authorized', providerRef: manualProvider.referenceFor!(input) };
+    return { status: 'authorized', providerRef: input.externalReference ?? null };
   },
-  referenceFor: (input) => input.externalReference ?? null,
   async capture() {
     return { status: 'captured' };
   },

@@ -1,8 +1,8 @@
 import type { Selectable } from 'kysely';
-import { inTx, PREPARED, sql, tables, type Executor, type Tx } from '../../platform/db.js';
+import { inTx, PREPARED, sql, tables, type Executor } from '../../platform/db.js';
 import { AppError, invalid, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { emit, emitAll } from '../../platform/outbox.js';
+import { emitAll } from '../../platform/outbox.js';
 import type { Ctx } from '../../platform/context.js';
 import { PAYMENT_METHODS, type PaymentMethod, type PaymentStatus, type PaymentsTables } from './payments.tables.js';
 import type { PaymentProvider, ProviderNotice, ProviderStep } from './provider.js';
@@ -78,70 +78,52 @@ const FROM: Record<ProviderStep['status'], PaymentStatus[]> = {
 };
 
 /**
- * Moves a payment to `step.status` if it is in a state that allows it (a conditional update, so two
- * webhooks racing apply once), and writes the matching payment.* event. Returns null when nothing moved.
- */
-async function advance(tx: Tx, id: string, step: ProviderStep): Promise<PaymentRow | null> {
-  if (step.status === 'pending') return null;
-  const row = await q(tx)
-    .updateTable('payment')
-    .set({
-      status: step.status,
-      updated_at: new Date(),
-      ...(step.status === 'captured' ? { captured_amount: sql<number>`amount` } : {}),
-      ...(step.failureReason ? { failure_reason: step.failureReason } : {}),
-    })
-    .where('id', '=', id)
-    .where('status', 'in', FROM[step.status])
-    .returningAll()
-    .executeTakeFirst();
-  if (row) await emit(tx, `payment.${step.status}`, row.id, toPayment(row));
-  return row ?? null;
-}
-
-/**
  * Creates a payment and runs it through its provider: a manual one ends captured, a test one stays
- * pending until the provider's webhook arrives. Runs in the caller's transaction when there is one.
- * The row and its payment.created event go in one statement; checkout waits on every round trip.
+ * pending until the provider's webhook arrives. The provider is asked first; then the row, at the
+ * state it reached, the provider's own records and the events of every step (payment.created,
+ * then .authorized, .captured or .failed) go in one statement: checkout waits on every round trip.
+ * Runs in the caller's transaction when there is one.
  */
 export async function createPayment(ctx: Ctx, input: NewPayment): Promise<Payment> {
   validate(input);
   const provider = PROVIDERS[input.provider];
-  return inTx(ctx.db, async (tx) => {
-    const now = new Date();
-    const id = input.id ?? newId('pay');
-    const authorize = { paymentId: id, amount: input.amount, currency: input.currency, method: input.method, externalReference: input.externalReference, autoCapture: input.autoCapture };
-    let row: PaymentRow = {
-      id,
-      reference_type: input.reference.type,
-      reference_id: input.reference.id,
-      provider: provider.id,
-      method: input.method ?? null,
-      status: 'pending',
-      amount: input.amount,
-      currency: input.currency,
-      captured_amount: 0,
-      refunded_amount: 0,
-      provider_ref: provider.referenceFor?.(authorize) ?? null,
-      failure_reason: null,
-      created_at: now,
-      updated_at: now,
-    };
-    await sql`${PREPARED}
-      WITH p AS (INSERT INTO payment SELECT * FROM jsonb_populate_record(NULL::payment, ${JSON.stringify(row)}::jsonb))
-      INSERT INTO outbox_event (id, type, aggregate_id, payload) VALUES (${newId('evt')}, 'payment.created', ${row.id}, ${JSON.stringify(toPayment(row))}::jsonb)`.execute(tx);
-    const c = { ...ctx, db: tx };
-    const authorized = await provider.authorize(c, authorize);
-    if (authorized.providerRef && authorized.providerRef !== row.provider_ref) {
-      await q(tx).updateTable('payment').set({ provider_ref: authorized.providerRef }).where('id', '=', row.id).execute();
-      row = { ...row, provider_ref: authorized.providerRef };
-    }
-    row = (await advance(tx, row.id, authorized)) ?? row;
-    if (row.status === 'authorized') {
-      row = (await advance(tx, row.id, await provider.capture(c, { id: row.id, providerRef: row.provider_ref, amount: row.amount }))) ?? row;
-    }
-    return toPayment(row);
-  });
+  const now = new Date();
+  const id = input.id ?? newId('pay');
+  const { records = [], ...authorized } = await provider.authorize(ctx, { paymentId: id, amount: input.amount, currency: input.currency, method: input.method, externalReference: input.externalReference, autoCapture: input.autoCapture });
+  const created: PaymentRow = {
+    id,
+    reference_type: input.reference.type,
+    reference_id: input.reference.id,
+    provider: provider.id,
+    method: input.method ?? null,
+    status: 'pending',
+    amount: input.amount,
+    currency: input.currency,
+    captured_amount: 0,
+    refunded_amount: 0,
+    provider_ref: authorized.providerRef ?? null,
+    failure_reason: null,
+    created_at: now,
+    updated_at: now,
+  };
+  const steps = [created];
+  const step = (s: ProviderStep) => {
+    const last = steps.at(-1)!;
+    if (s.status === 'pending' || !FROM[s.status].includes(last.status)) return;
+    steps.push({ ...last, status: s.status, captured_amount: s.status === 'captured' ? last.amount : last.captured_amount, failure_reason: s.failureReason ?? last.failure_reason });
+  };
+  step(authorized);
+  if (steps.at(-1)!.status === 'authorized') step(await provider.capture(ctx, { id, providerRef: created.provider_ref, amount: input.amount }));
+  const row = steps.at(-1)!;
+  const events = steps.map((r, i) => ({ id: newId('evt'), type: i ? `payment.${r.status}` : 'payment.created', aggregate_id: id, payload: toPayment(r) }));
+  const kept = records.map((r, i) => sql`, r${sql.raw(String(i))} AS (
+      INSERT INTO ${sql.table(r.table)} (${sql.join(Object.keys(r.row).map((k) => sql.ref(k)))})
+      SELECT ${sql.join(Object.keys(r.row).map((k) => sql.ref(k)))} FROM jsonb_populate_record(NULL::${sql.table(r.table)}, ${JSON.stringify(r.row)}::jsonb))`);
+  await sql`${PREPARED}
+    WITH p AS (INSERT INTO payment SELECT * FROM jsonb_populate_record(NULL::payment, ${JSON.stringify(row)}::jsonb))${sql.join(kept, sql``)}
+    INSERT INTO outbox_event (id, type, aggregate_id, payload)
+    SELECT * FROM jsonb_to_recordset(${JSON.stringify(events)}::jsonb) AS e(id text, type text, aggregate_id text, payload jsonb)`.execute(ctx.db);
+  return toPayment(row);
 }
 
 /**

@@ -19,6 +19,12 @@ export interface ProviderStep {
   failureReason?: string;
 }
 
+/** A row of the provider's own tables, kept beside the payment it belongs to. */
+export interface ProviderRecord {
+  table: string;
+  row: Record<string, unknown>;
+}
+
 /** What a provider's webhook says happened to one of its payments. */
 export interface ProviderNotice {
   providerRef: string;
@@ -32,9 +38,11 @@ export interface ProviderNotice {
  */
 export interface PaymentProvider {
   id: string;
-  authorize(ctx: Ctx, input: AuthorizeInput): Promise<ProviderStep>;
-  /** The reference authorize will return, for a provider that knows it before being asked: the payment is written with it. */
-  referenceFor?(input: AuthorizeInput): string | null;
+  /**
+   * Asked before the payment is written: what the provider says, and the rows it keeps for the
+   * payment (written in the payment's own statement, which is why it writes none itself).
+   */
+  authorize(ctx: Ctx, input: AuthorizeInput): Promise<ProviderStep & { records?: ProviderRecord[] }>;
   capture(ctx: Ctx, payment: { id: string; providerRef: string | null; amount: number }): Promise<ProviderStep>;
   refund(ctx: Ctx, input: { refundId: string; providerRef: string | null; amount: number; currency: string }): Promise<{ status: RefundStatus; providerRef?: string | null }>;
   /**

@@ -1,8 +1,6 @@
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { z } from 'zod';
-import { tables } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
-import type { PaymentsTables } from './payments.tables.js';
 import type { PaymentProvider } from './provider.js';
 import { testProviderSecret } from './provider-secret.js';
 
@@ -25,14 +23,10 @@ export const testWebhookBody = z.discriminatedUnion('type', [
  */
 export const testProvider: PaymentProvider = {
   id: 'test',
-  async authorize(ctx, input) {
-    await tables<PaymentsTables>(ctx.db)
-      .insertInto('payment_test_callback')
-      .values({ payment_id: input.paymentId, outcome: input.autoCapture === 'fail' ? 'failed' : 'captured', locked_until: null, last_error: null })
-      .execute();
-    return { status: 'pending', providerRef: testProvider.referenceFor!(input) };
+  async authorize(_ctx, input) {
+    const outcome = input.autoCapture === 'fail' ? 'failed' : 'captured';
+    return { status: 'pending', providerRef: `tpi_${input.paymentId}`, records: [{ table: 'payment_test_callback', row: { payment_id: input.paymentId, outcome } }] };
   },
-  referenceFor: (input) => `tpi_${input.paymentId}`,
   async capture() {
     return { status: 'captured' };
   },
