@@ -176,9 +176,14 @@ async function giftLines(ctx: Ctx, cart: CartRow, discounts: Discounts, variants
 
 /** The cart locked for checkout, with its lines (in id order), in one query. */
 export async function lockCartWithLines(db: Executor, id: string): Promise<{ cart: CartRow; lines: CartLineRow[] }> {
-  const res = await sql<CartRow & { lines: Array<Omit<CartLineRow, 'created_at'> & { created_at: string }> }>`${PREPARED}
-    SELECT c.*, COALESCE((SELECT json_agg(l ORDER BY l.id) FROM cart_line l WHERE l.cart_id = c.id), '[]'::json) AS lines
-    FROM cart c WHERE c.id = ${id} FOR UPDATE OF c`.execute(db);
+  return withLines(id, await sql<CartWithLines>`${PREPARED}
+    SELECT c.*, ${LINES} AS lines FROM cart c WHERE c.id = ${id} FOR UPDATE OF c`.execute(db));
+}
+
+type CartWithLines = CartRow & { lines: Array<Omit<CartLineRow, 'created_at'> & { created_at: string }> };
+const LINES = sql`COALESCE((SELECT json_agg(l ORDER BY l.id) FROM cart_line l WHERE l.cart_id = c.id), '[]'::json)`;
+
+function withLines(id: string, res: { rows: CartWithLines[] }): { cart: CartRow; lines: CartLineRow[] } {
   const row = res.rows[0];
   if (!row) throw notFound('cart', id, 'id');
   const { lines, ...cart } = row;
@@ -342,7 +347,10 @@ export async function setCartPoints(ctx: Ctx, cartId: string, points: number): P
   });
 }
 
+/** Marks the cart changed and prices it as it now is: the touch reads the lines back in the same statement. */
 async function touchAndPrice(ctx: Ctx, cart: CartRow): Promise<CartView> {
-  const updated = await q(ctx.db).updateTable('cart').set({ updated_at: new Date() }).where('id', '=', cart.id).returningAll().executeTakeFirstOrThrow();
-  return (await priceLoadedCart(ctx, updated, await loadCartLines(ctx.db, cart.id))).view;
+  const { cart: updated, lines } = withLines(cart.id, await sql<CartWithLines>`${PREPARED}
+    WITH c AS (UPDATE cart SET updated_at = clock_timestamp() WHERE id = ${cart.id} RETURNING *)
+    SELECT c.*, ${LINES} AS lines FROM c`.execute(ctx.db));
+  return (await priceLoadedCart(ctx, updated, lines)).view;
 }
