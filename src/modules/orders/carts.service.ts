@@ -3,7 +3,7 @@ import { inTx, PREPARED, tables, type Executor } from '../../platform/db.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { hasScope, type Actor } from '../../platform/auth.js';
-import { pricingIn, type Ctx } from '../../platform/context.js';
+import type { Ctx } from '../../platform/context.js';
 import { getChannel, getVariants, variantsForSale, findVariantByCode, type Channel, type Variant } from '../catalog/index.js';
 import { getCustomer } from '../customers/index.js';
 import { resolveCoupons } from '../coupons/index.js';
@@ -252,7 +252,7 @@ export async function addCartLine(ctx: Ctx, cartId: string, input: LineInput): P
   checkChoice(input.fulfillment, 'fulfillment');
   if (input.offer) offerProvider(input.offer.kind);
   return inTx(ctx.db, async (tx) => {
-    const c = pricingIn(ctx, tx);
+    const c = { ...ctx, db: tx };
     const cart = await openCartForWrite(c, tx, cartId);
     const variantId = await resolveVariantId(c, input, 'body');
     await sql`
@@ -270,7 +270,7 @@ export async function addCartLine(ctx: Ctx, cartId: string, input: LineInput): P
 export async function updateCartLine(ctx: Ctx, cartId: string, lineId: string, input: { quantity?: number; fulfillment?: FulfillmentChoice | null }): Promise<CartView> {
   checkChoice(input.fulfillment ?? undefined, 'fulfillment');
   return inTx(ctx.db, async (tx) => {
-    const c = pricingIn(ctx, tx);
+    const c = { ...ctx, db: tx };
     const cart = await openCartForWrite(c, tx, cartId);
     const set: Partial<CartLineRow> = {};
     if (input.quantity !== undefined) set.quantity = input.quantity;
@@ -286,7 +286,7 @@ export async function updateCartLine(ctx: Ctx, cartId: string, lineId: string, i
 
 export async function removeCartLine(ctx: Ctx, cartId: string, lineId: string): Promise<CartView> {
   return inTx(ctx.db, async (tx) => {
-    const c = pricingIn(ctx, tx);
+    const c = { ...ctx, db: tx };
     const cart = await openCartForWrite(c, tx, cartId);
     const row = await q(tx).deleteFrom('cart_line').where('id', '=', lineId).where('cart_id', '=', cartId).returning('id').executeTakeFirst();
     if (!row) throw notFound('cart line', lineId, 'lineId');
@@ -302,7 +302,7 @@ export async function setCartFulfillment(ctx: Ctx, cartId: string, input: Fulfil
   checkChoice(input, 'body');
   const { lineIds, ...choice } = input;
   return inTx(ctx.db, async (tx) => {
-    const c = pricingIn(ctx, tx);
+    const c = { ...ctx, db: tx };
     const cart = await openCartForWrite(c, tx, cartId);
     if (lineIds?.length) {
       const rows = await q(tx).updateTable('cart_line').set({ fulfillment_type: choice.type, location_id: choice.locationId ?? null }).where('cart_id', '=', cartId).where('id', 'in', lineIds).returning('id').execute();
@@ -323,7 +323,7 @@ export async function setCartFulfillment(ctx: Ctx, cartId: string, input: Fulfil
  */
 export async function setCartCoupons(ctx: Ctx, cartId: string, codes: string[]): Promise<CartView> {
   return inTx(ctx.db, async (tx) => {
-    const c = pricingIn(ctx, tx);
+    const c = { ...ctx, db: tx };
     const cart = await openCartForWrite(c, tx, cartId);
     const channel = await getChannel(c, cart.channel_id, 'channelId');
     const coupons = codes.length ? await resolveCoupons(c, { codes, customerId: cart.customer_id, channelKind: channel.kind, channelId: channel.id }) : [];
@@ -335,7 +335,7 @@ export async function setCartCoupons(ctx: Ctx, cartId: string, codes: string[]):
 /** Sets how many points the member offers to pay with (0: none); more than they hold is refused. */
 export async function setCartPoints(ctx: Ctx, cartId: string, points: number): Promise<CartView> {
   return inTx(ctx.db, async (tx) => {
-    const c = pricingIn(ctx, tx);
+    const c = { ...ctx, db: tx };
     const cart = await openCartForWrite(c, tx, cartId);
     if (points > 0) {
       if (!cart.customer_id) throw new AppError('validation_failed', 'sign in as a member to pay with points', { field: 'points' });

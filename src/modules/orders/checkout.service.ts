@@ -1,7 +1,7 @@
 import { inTx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { pricingIn, type Ctx } from '../../platform/context.js';
+import type { Ctx } from '../../platform/context.js';
 import { findOrCreateCustomer } from '../customers/index.js';
 import { getLocations, listLocations, nearestLocations } from '../stores/index.js';
 import { allocateStock, reserveStock } from '../inventory/index.js';
@@ -48,7 +48,7 @@ const SHIPS: ReadonlySet<FulfillmentType> = new Set(['delivery', 'ship_from_stor
  */
 export async function checkout(ctx: Ctx, cartId: string, input: CheckoutInput): Promise<OrderView> {
   return inTx(ctx.db, async (tx) => {
-    const c = pricingIn(ctx, tx);
+    const c = { ...ctx, db: tx };
     const { cart, lines } = await lockCartWithLines(tx, cartId);
     requireCartAccess(ctx.actor, cart, true);
     if (cart.status !== 'open') throw new AppError('cart_checked_out', `cart ${cartId} is already checked out as order ${cart.order_id}`, { orderId: cart.order_id });

@@ -63,15 +63,15 @@ async function readFresh(db: Executor, s: PromotionSnapshot | null, ids: string[
 
 /**
  * Prices a cart (online or at the till) with the active promotions and the presented coupons: pure
- * evaluation over the in-memory snapshot. On PostgreSQL outside a transaction (or in one that prices
- * before it writes, Ctx.pricesOutside) the version stamp and the limited promotions' counters are
- * followed by notification (live.ts), so most prices need no round trip; otherwise (and for a
- * customer's own uses of promotions limited per customer) they are read, the stamp in the same read
- * as the counters, so a price never uses rules older than the last commit it could see.
+ * evaluation over the in-memory snapshot. On PostgreSQL outside a transaction the version stamp and
+ * the limited promotions' counters are followed by notification (live.ts), so most prices need no
+ * round trip; otherwise (and for a customer's own uses of promotions limited per customer) they are
+ * read, the stamp in the same read as the counters, so a price never uses rules older than the
+ * last commit it could see.
  */
 export async function priceWithPromotions(ctx: Ctx, input: PricingInput): Promise<PricingResult> {
   // The followed stamp names the snapshot to use; without it, the latest built is a guess to check.
-  const live = await livePromotions(ctx.pricesOutside ?? ctx.db);
+  const live = await livePromotions(ctx.db);
   const guess = live ? await snapshotFor(ctx.db, live.stamp) : latestSnapshot();
   const guessedAuto = guess ? automaticCandidates(guess, input) : [];
   const guessed = guess ? limitedCandidates(guess, input, guessedAuto) : [];
