@@ -92,3 +92,21 @@ export async function snap(page: Page, name: string): Promise<void> {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
+
+/**
+ * Opens an Ant Design select and clicks the option showing `text`. An open list closes when the
+ * page re-renders under it (an answer arriving just then), so it is opened again until the option shows.
+ */
+export async function pickOption(page: Page, testId: string, text: string): Promise<void> {
+  const option = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: text }).first();
+  for (let attempt = 1; ; attempt++) {
+    await page.getByTestId(testId).click();
+    try {
+      await option.click({ timeout: 5_000 });
+      return;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
+}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { codeIn, mailInbox } from '../inboxes.js';
-import { ensureWebBuilt, hasChromium, launchBrowser, openPage, snap, startSeededServer, type SeededServer } from './browser.js';
+import { ensureWebBuilt, hasChromium, launchBrowser, openPage, pickOption, snap, startSeededServer, type SeededServer } from './browser.js';
 
 /**
  * Flash sales (秒杀) and group buys (拼团) in a real browser: the operator sets a group buy of two
@@ -45,8 +45,7 @@ describe.skipIf(!hasChromium)('flash sales and group buys', () => {
   async function payForPickup(page: Page, price: string, shot: string) {
     await page.waitForURL(/\/shop\/cart$/);
     await expect.poll(() => page.locator('[data-testid="cart-lines"] .ant-list-item').allTextContents()).toEqual([expect.stringContaining(price)]);
-    await page.getByTestId('pickup-store').click();
-    await page.locator('.ant-select-item-option', { hasText: 'Nanjing Road flagship' }).click();
+    await pickOption(page, 'pickup-store', 'Nanjing Road flagship');
     await snap(page, shot);
     await page.getByTestId('checkout').click();
     await page.waitForURL(/\/shop\/orders\//);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { codeIn, mailInbox } from '../inboxes.js';
-import { ensureWebBuilt, hasChromium, launchBrowser, openPage, snap, startSeededServer, type SeededServer } from './browser.js';
+import { ensureWebBuilt, hasChromium, launchBrowser, openPage, pickOption, snap, startSeededServer, type SeededServer } from './browser.js';
 
 /**
  * Promotions, coupons and points in a real browser: a 满200减30 promotion and a 10% coupon are set
@@ -86,8 +86,7 @@ describe.skipIf(!hasChromium)('coupons and points at checkout and at the till', 
     }
     const subtotal = quantity * item.price;
     // Pickup: the cart is priced for it, with no shipping.
-    await shopper.getByTestId('pickup-store').click();
-    await shopper.locator('.ant-select-item-option', { hasText: 'Nanjing Road flagship' }).click();
+    await pickOption(shopper, 'pickup-store', 'Nanjing Road flagship');
     const automatic = shopper.getByTestId('cart-totals').getByTestId('promotion-discount').filter({ hasText: '满200减30' });
     await expect.poll(() => automatic.textContent()).toContain('30.00');
     await expect.poll(() => shopper.getByTestId('cart-total').textContent()).toContain(yuan(subtotal - 3000));

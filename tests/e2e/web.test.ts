@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { codeIn, mailInbox, startSmtpInbox } from '../inboxes.js';
-import { ensureWebBuilt, hasChromium, launchBrowser, openPage, snap, startDemoServer, type DemoServer } from './browser.js';
+import { ensureWebBuilt, hasChromium, launchBrowser, openPage, pickOption, snap, startDemoServer, type DemoServer } from './browser.js';
 
 /**
  * The web app in a real browser against a real server with the demo brand and its month of trade:
@@ -173,8 +173,7 @@ describe.skipIf(!hasChromium)('web app', () => {
     await snap(page, '10-shop-product');
 
     await page.getByTestId('nav-cart').click();
-    await page.getByTestId('pickup-store').click();
-    await page.locator('.ant-select-item-option', { hasText: 'Nanjing Road flagship' }).click();
+    await pickOption(page, 'pickup-store', 'Nanjing Road flagship');
     await snap(page, '11-shop-cart');
     await page.getByTestId('checkout').click();
     // The test provider confirms the payment a moment later; the page follows it.
