@@ -53,8 +53,9 @@ export function Sale({ store, customer, onClearCustomer }: { store: Location; cu
     return [...out.values()];
   }, [entries, variants]);
   const add = (entry: Omit<Entry, 'quantity'>) => setEntries((es) => [...es, { ...entry, quantity: 1 }]);
-  const setQuantity = (key: string, quantity: number | null) =>
-    setEntries(lines.flatMap((l) => (l.key !== key ? [l] : quantity === null ? [] : [{ ...l, quantity }])));
+  /** Sets a line's quantity (0 removes it); the entries become one per line, as resolved now. */
+  const setQuantity = (key: string, quantity: number) =>
+    setEntries(lines.flatMap((l) => (l.key !== key ? [{ variantId: l.variantId, code: l.code, quantity: l.quantity }] : quantity > 0 ? [{ variantId: l.variantId, code: l.code, quantity }] : [])));
   const addCode = (raw: string) => {
     const code = raw.trim();
     if (!code) return;
@@ -123,7 +124,7 @@ export function Sale({ store, customer, onClearCustomer }: { store: Location; cu
         renderItem={(l) => (
           <List.Item actions={[
             <InputNumber key="q" size="small" min={1} value={l.quantity} style={{ width: 60 }} onChange={(q) => setQuantity(l.key, q ?? 1)} />,
-            <Button key="d" size="small" type="text" icon={<DeleteOutlined />} onClick={() => setQuantity(l.key, null)} />,
+            <Button key="d" size="small" type="text" icon={<DeleteOutlined />} onClick={() => setQuantity(l.key, 0)} />,
           ]}>
             <List.Item.Meta title={l.title} description={<>{l.sku} · {l.unit === null ? <Tag>{t('price at till')}</Tag> : money(l.unit, currency, lang)}</>} />
           </List.Item>
