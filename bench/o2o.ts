@@ -1,7 +1,8 @@
 /**
  * The O2O loop over HTTP on PostgreSQL:
  *  1. place order: checkout of a ready 3-line cart, pickup in a store, test payment — 32 clients;
- *     each cart holds 3 SKUs drawn from a few hundred (1b: every cart the same 3 hot SKUs);
+ *     each cart holds 3 SKUs drawn from a few hundred (1b: every cart the same 3 hot SKUs; 1c: under a
+ *     store-wide promotion with no usage limit, which every order uses);
  *  2. the whole shopper journey: create cart, add 3 lines, choose pickup, check out — 16 clients;
  *  3. product listing for a channel with prices, 20 a page, with a storefront key — 16 clients;
  *  4. voucher redemption by store clerks — 32 clients, after a 2 s warm-up on codes of its own.
@@ -24,7 +25,7 @@ const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 1);
 const PROCESSES = processes(1);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const PORT = Number(process.env.BENCH_PORT ?? 4300);
-const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? '1,1b,2,3,4').split(','));
+const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? '1,1b,1c,2,3,4').split(','));
 /** The SKUs a shopper picks from in scenarios 1 and 2: 100 products of 3 variants. */
 const PRODUCTS = 100;
 /** Voucher codes redeemed in the warm-up of scenario 4: two seconds' worth. */
@@ -163,6 +164,13 @@ async function main() {
     const CARTS = Math.max(4000, SECONDS * 2000);
     if (SCENARIOS.has('1')) await placeOrders(`1. place order (3-line cart of SKUs drawn from ${goods.length}, pickup in store, test payment)`, Array.from({ length: CARTS }, () => pick3(goods)));
     if (SCENARIOS.has('1b')) await placeOrders('1b. place order, every cart the same 3 hot SKUs (contention on their stock rows)', Array.from({ length: CARTS }, () => hot));
+    if (SCENARIOS.has('1c')) {
+      const offer = await must(send, 'POST', '/v1/promotions', { name: 'store-wide 10 % off', trigger: 'automatic', stacking: 'stackable', currency: 'CNY', status: 'active', rule: { type: 'percentage', percent: 10 } });
+      await placeOrders('1c. place order under a store-wide promotion (10 % off every cart, no usage limit)', Array.from({ length: CARTS }, () => pick3(goods)));
+      const counted = await must(send, 'GET', `/v1/promotions/${offer.id}`);
+      console.log(`  the promotion's counters when every order was paid: used ${counted.used}, spent ${counted.spent}`);
+      await must(send, 'POST', `/v1/promotions/${offer.id}/deactivate`, {});
+    }
 
     // 2. The whole journey, each request timed; a journey counts when its checkout succeeds.
     const newCart = async (lines: string[]) => {

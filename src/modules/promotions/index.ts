@@ -2,6 +2,7 @@ import type { ModuleHost } from '../../platform/module.js';
 import { registerErrorStatus } from '../../platform/errors.js';
 import { promotionRoutes } from './promotions.routes.js';
 import { followPromotions } from './live.js';
+import { onPromotionEvents } from './usage.service.js';
 
 /** The promotion engine: rules, conditions, stacking, limits and budgets, for carts and till sales alike. */
 export function register(host: ModuleHost): void {
@@ -11,6 +12,7 @@ export function register(host: ModuleHost): void {
     customer_limit_reached: 409,
   });
   promotionRoutes(host.app);
+  host.handlers.onBatch(onPromotionEvents);
   // On PostgreSQL, prices follow promotion changes and counters by notification (live.ts).
   if (host.config.databaseUrl) {
     const follower = followPromotions(host.db, host.config.databaseUrl, (err) =>

@@ -115,8 +115,8 @@ export const promotionSchema = z.object({
   usageLimit: z.number().int().nullable(),
   perCustomerLimit: z.number().int().nullable(),
   budget: z.number().int().nullable(),
-  used: z.number().int(),
-  spent: z.number().int(),
+  used: z.number().int().describe('orders that used it; for one without a usage limit or budget, counted by the background worker a moment after each order'),
+  spent: z.number().int().describe('discount given so far, in minor units; counted like used'),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -8,6 +8,7 @@ import type { PromotionsTables, PromotionStatus } from './promotions.tables.js';
 import type { Promotion } from './promotion.types.js';
 import type { NewPromotion, PromotionChanges } from './promotions.schemas.js';
 import { validatePromotion } from './validation.js';
+import { countPendingUses } from './usage.service.js';
 
 const q = (db: Executor) => tables<PromotionsTables>(db);
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
@@ -82,6 +83,8 @@ async function lockPromotion(tx: Executor, id: string): Promise<Promotion> {
 export async function updatePromotion(ctx: Ctx, id: string, changes: PromotionChanges): Promise<Promotion> {
   return inTx(ctx.db, async (tx) => {
     const before = await lockPromotion(tx, id);
+    // The lock waited for orders still using it; counted now, every use so far meets a new limit or budget.
+    await countPendingUses(tx, { promotionId: id });
     if (before.status === 'archived') throw new AppError('invalid_state', `promotion ${id} is archived`);
     const next = { ...before, ...changes, description: changes.description === undefined ? before.description : changes.description };
     await validatePromotion({ ...ctx, db: tx }, next);

@@ -38,6 +38,7 @@ export interface PromotionsTables {
     discount: number;
     created_at: Generated<Date>;
     released_at: Date | null;
+    counted: Generated<boolean>;
   };
   promotion_customer_use: { promotion_id: string; customer_id: string; used: number };
 }

@@ -1,7 +1,7 @@
 import { inTx, PREPARED, sql, tables, type Executor } from '../../platform/db.js';
 import { AppError, invalid, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { emit } from '../../platform/outbox.js';
+import { emit, type DomainEvent } from '../../platform/outbox.js';
 import type { Ctx } from '../../platform/context.js';
 import type { PromotionsTables } from './promotions.tables.js';
 
@@ -16,8 +16,11 @@ export interface PromotionUseInput {
 
 interface UseOutcome {
   promotion_id: string;
+  /** A promotion given a limit while the statement waited: it wrote nothing (see recordAll). */
+  retry: boolean;
   inserted: boolean;
-  counted: boolean;
+  /** Within the promotion's limit and budget (always, for one that has neither). */
+  allowed: boolean;
   customer_counted: boolean;
   /** The promotion as locked, before this order's use (null when no promotion has the id). */
   name: string | null;
@@ -30,10 +33,13 @@ interface UseOutcome {
 
 /**
  * Counts an order's promotions against their limits and budgets. Call it inside the order's
- * transaction. One statement records every use: it locks the promotions in id order (the order
- * every writer of several uses, so two orders sharing promotions cannot deadlock), moves each
- * counter only while it stays within its limit and budget, counts the customer's uses (even
- * without a limit, so a limit added later counts the past) and writes the events. A refusal
+ * transaction. One statement records every use. A promotion with a usage limit or budget is locked
+ * (in id order, the order every writer of several uses takes, so two orders sharing promotions
+ * cannot deadlock) and its counters move only while they stay within the limit and budget. One
+ * without either is only share-locked, as its use's foreign key would anyway, so orders under a
+ * store-wide offer do not queue on its row: its use is written uncounted and the worker adds it to
+ * the counters (countPendingUses). The customer's uses are counted either way (even without a
+ * per-customer limit, so a limit added later counts the past), and the events written. A refusal
  * throws, so the whole checkout fails and nothing stays counted.
  */
 export async function recordPromotionUse(ctx: Ctx, input: PromotionUseInput): Promise<void> {
@@ -48,10 +54,12 @@ export async function recordPromotionUse(ctx: Ctx, input: PromotionUseInput): Pr
   const customerId = input.customerId ?? null;
   // In a transaction of its own when called outside one: a refusal must take every use back.
   await inTx(ctx.db, async (tx) => {
-    const rows = await recordAll(tx, input.orderId, customerId, req);
+    let rows = await recordAll(tx, input.orderId, customerId, req, false);
+    // A promotion given a limit while this order waited for its row: count every use under lock.
+    if (rows.some((r) => r.retry)) rows = await recordAll(tx, input.orderId, customerId, req, true);
     const repeated = rows.find((r) => !r.inserted);
     if (repeated) throw new AppError('already_exists', `order ${input.orderId} already used promotion ${repeated.promotion_id}`, { promotionId: repeated.promotion_id });
-    const refused = rows.find((r) => !r.counted);
+    const refused = rows.find((r) => !r.allowed);
     if (refused) refuse(refused, req.find((u) => u.promotion_id === refused.promotion_id)!.discount);
     const overLimit = customerId ? rows.find((r) => !r.customer_counted) : undefined;
     if (overLimit) {
@@ -63,40 +71,53 @@ export async function recordPromotionUse(ctx: Ctx, input: PromotionUseInput): Pr
 
 type UseRequest = { n: number; promotion_id: string; discount: number; id: string; evt: string };
 
-/** The one statement of recordPromotionUse; outcomes come back in the order of `req`. */
-async function recordAll(tx: Executor, orderId: string, customerId: string | null, req: UseRequest[]): Promise<UseOutcome[]> {
+/**
+ * The one statement of recordPromotionUse; outcomes come back in the order of `req`. Which
+ * promotions are limited is read first without a lock; an unlimited one found limited once its
+ * share lock is granted (a limit set meanwhile, which locks the row) makes the statement write
+ * nothing and ask for a retry with `lockAll`.
+ */
+async function recordAll(tx: Executor, orderId: string, customerId: string | null, req: UseRequest[], lockAll: boolean): Promise<UseOutcome[]> {
   const { rows } = await sql<UseOutcome>`${PREPARED}
     WITH req AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(req)}::jsonb) AS r(n int, promotion_id text, discount bigint, id text, evt text)
+    ), seen AS MATERIALIZED (
+      SELECT id, ${lockAll}::boolean OR usage_limit IS NOT NULL OR budget IS NOT NULL AS limited FROM promotion WHERE id IN (SELECT promotion_id FROM req)
+    ), locked AS MATERIALIZED (
+      SELECT id, name, used, usage_limit, spent, budget, per_customer_limit FROM promotion
+      WHERE id IN (SELECT id FROM seen WHERE limited) ORDER BY id FOR UPDATE
+    ), shared AS MATERIALIZED (
+      SELECT id, name, used, usage_limit, spent, budget, per_customer_limit FROM promotion
+      WHERE id IN (SELECT id FROM seen WHERE NOT limited) ORDER BY id FOR KEY SHARE
+    ), go AS MATERIALIZED (
+      SELECT NOT EXISTS (SELECT 1 FROM shared WHERE usage_limit IS NOT NULL OR budget IS NOT NULL) AS ok
     ), ins AS (
-      INSERT INTO promotion_use (id, promotion_id, order_id, customer_id, discount)
-      SELECT id, promotion_id, ${orderId}, ${customerId}::text, discount FROM req
+      INSERT INTO promotion_use (id, promotion_id, order_id, customer_id, discount, counted)
+      SELECT id, promotion_id, ${orderId}, ${customerId}::text, discount, promotion_id NOT IN (SELECT id FROM shared) FROM req WHERE (SELECT ok FROM go)
       ON CONFLICT (order_id, promotion_id) DO NOTHING
       RETURNING promotion_id
-    ), locked AS (
-      SELECT id, name, used, usage_limit, spent, budget, per_customer_limit FROM promotion
-      WHERE id IN (SELECT promotion_id FROM req) ORDER BY id FOR UPDATE
     ), ok AS (
       SELECT l.id, req.discount FROM req JOIN locked l ON l.id = req.promotion_id
-      WHERE (l.usage_limit IS NULL OR l.used < l.usage_limit) AND (l.budget IS NULL OR l.spent + req.discount <= l.budget)
+      WHERE (l.usage_limit IS NULL OR l.used < l.usage_limit) AND (l.budget IS NULL OR l.spent + req.discount <= l.budget) AND (SELECT ok FROM go)
     ), upd AS (
       UPDATE promotion p SET used = p.used + 1, spent = p.spent + ok.discount FROM ok WHERE p.id = ok.id RETURNING p.id
     ), cust AS (
       INSERT INTO promotion_customer_use AS c (promotion_id, customer_id, used)
-      SELECT id, ${customerId}::text, 1 FROM ok WHERE ${customerId}::text IS NOT NULL
+      SELECT id, ${customerId}::text, 1 FROM (SELECT id FROM ok UNION ALL SELECT id FROM shared WHERE (SELECT ok FROM go)) AS counted WHERE ${customerId}::text IS NOT NULL
       ON CONFLICT (promotion_id, customer_id) DO UPDATE SET used = c.used + 1
         WHERE c.used < COALESCE((SELECT per_customer_limit FROM promotion WHERE id = EXCLUDED.promotion_id), 2147483647)
       RETURNING promotion_id
     ), ev AS (
       INSERT INTO outbox_event (id, type, aggregate_id, payload)
       SELECT evt, 'promotion.used', promotion_id, jsonb_build_object('promotionId', promotion_id, 'orderId', ${orderId}::text, 'customerId', ${customerId}::text, 'discount', discount)
-      FROM req
+      FROM req WHERE (SELECT ok FROM go)
     )
     SELECT req.promotion_id, l.name, l.per_customer_limit, l.used, l.usage_limit, l.spent, l.budget,
+      NOT (SELECT ok FROM go) AS retry,
       EXISTS (SELECT 1 FROM ins WHERE ins.promotion_id = req.promotion_id) AS inserted,
-      EXISTS (SELECT 1 FROM upd WHERE upd.id = req.promotion_id) AS counted,
+      EXISTS (SELECT 1 FROM upd WHERE upd.id = req.promotion_id) OR EXISTS (SELECT 1 FROM shared s WHERE s.id = req.promotion_id) AS allowed,
       EXISTS (SELECT 1 FROM cust WHERE cust.promotion_id = req.promotion_id) AS customer_counted
-    FROM req LEFT JOIN locked l ON l.id = req.promotion_id
+    FROM req LEFT JOIN (SELECT * FROM locked UNION ALL SELECT * FROM shared) l ON l.id = req.promotion_id
     ORDER BY req.n`.execute(tx);
   return rows;
 }
@@ -112,6 +133,35 @@ function refuse(p: UseOutcome, discount: number): never {
   throw new AppError('budget_exhausted', `promotion ${p.name} (${promotionId}) has ${Number(p.budget) - Number(p.spent)} of its budget left, less than the ${discount} discount`, details);
 }
 
+/**
+ * Adds uses written uncounted (promotions without a limit or budget) to their promotions' counters:
+ * those of the orders and promotions named, or all of one promotion's. Each use is marked as it is
+ * added, so it counts once whoever gets to it first; one released before it was counted adds
+ * nothing. The promotions are locked in id order.
+ */
+export async function countPendingUses(db: Executor, which: { uses: Array<{ orderId: string; promotionId: string }> } | { promotionId: string }): Promise<void> {
+  const pending = 'promotionId' in which
+    ? sql`promotion_id = ${which.promotionId}`
+    : sql`(order_id, promotion_id) IN (SELECT * FROM jsonb_to_recordset(${JSON.stringify(which.uses)}::jsonb) AS u("orderId" text, "promotionId" text))`;
+  await sql`
+    WITH u AS (
+      UPDATE promotion_use SET counted = true WHERE NOT counted AND ${pending}
+      RETURNING promotion_id, discount, released_at
+    ), agg AS (
+      SELECT promotion_id, count(*) FILTER (WHERE released_at IS NULL)::int AS n, COALESCE(sum(discount) FILTER (WHERE released_at IS NULL), 0) AS s
+      FROM u GROUP BY promotion_id
+    ), lk AS MATERIALIZED (
+      SELECT p.id FROM promotion p JOIN agg ON agg.promotion_id = p.id WHERE agg.n > 0 ORDER BY p.id FOR NO KEY UPDATE OF p
+    )
+    UPDATE promotion p SET used = p.used + agg.n, spent = p.spent + agg.s FROM agg, lk WHERE p.id = agg.promotion_id AND lk.id = p.id`.execute(db);
+}
+
+/** The worker's side of countPendingUses: the uses its batch of events reports. */
+export async function onPromotionEvents(tx: Executor, events: DomainEvent[]): Promise<void> {
+  const uses = events.filter((e) => e.type === 'promotion.used').map((e) => ({ orderId: String(e.payload.orderId), promotionId: String(e.payload.promotionId) }));
+  if (uses.length) await countPendingUses(tx, { uses });
+}
+
 /** Gives an order's promotion uses back (cancel, refund); a second call finds nothing to release. */
 export async function releasePromotionUse(ctx: Ctx, input: { orderId: string }): Promise<{ released: number }> {
   return inTx(ctx.db, async (tx) => {
@@ -120,11 +170,12 @@ export async function releasePromotionUse(ctx: Ctx, input: { orderId: string }):
       .set({ released_at: new Date() })
       .where('order_id', '=', input.orderId)
       .where('released_at', 'is', null)
-      .returning(['promotion_id', 'customer_id', 'discount'])
+      .returning(['promotion_id', 'customer_id', 'discount', 'counted'])
       .execute();
     uses.sort((a, b) => (a.promotion_id < b.promotion_id ? -1 : 1));
     for (const u of uses) {
-      await q(tx).updateTable('promotion').set({ used: sql`used - 1`, spent: sql`spent - ${u.discount}` }).where('id', '=', u.promotion_id).execute();
+      // A use not counted yet is skipped by the worker once released.
+      if (u.counted) await q(tx).updateTable('promotion').set({ used: sql`used - 1`, spent: sql`spent - ${u.discount}` }).where('id', '=', u.promotion_id).execute();
       if (u.customer_id) {
         await q(tx)
           .updateTable('promotion_customer_use')

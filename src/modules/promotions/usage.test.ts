@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../tests/harness.js';
+import { onPostgres, startTestApp, type TestApp } from '../../../tests/harness.js';
 import { getPromotion, recordPromotionUse, releasePromotionUse } from './index.js';
 
 let t: TestApp;
@@ -45,6 +45,9 @@ describe('usage limits and budgets under concurrency', () => {
     const results = await settle(Array.from({ length: 10 }, (_, i) => recordPromotionUse(t.ctx, { orderId: `ord_c${i}`, customerId: 'cus_same', uses: [{ promotionId: id, discount: 100 }] })));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
     expect(new Set(codes(results))).toEqual(new Set(['customer_limit_reached']));
+    // Without a usage limit or budget, the worker counts the uses.
+    expect((await getPromotion(t.ctx, id)).used).toBe(0);
+    await t.omni.worker.drain();
     expect((await getPromotion(t.ctx, id)).used).toBe(2);
     // Priced for that customer, the offer says why it no longer applies; for another it still does.
     const cart = (customerId: string) => ({ channelId: 'chn_x', channelKind: 'web', currency: 'CNY', customerId, lines: [{ lineId: 'l', variantId: 'v', productId: 'p', quantity: 1, unitPrice: 5000 }] });
@@ -75,5 +78,74 @@ describe('usage limits and budgets under concurrency', () => {
     await expect(recordPromotionUse(t.ctx, { orderId: 'ord_r4', customerId: 'cus_r', uses: [{ promotionId: id, discount: 1000 }] })).rejects.toMatchObject({ code: 'customer_limit_reached' });
     const released = await t.omni.database.db.selectFrom('outbox_event').select('id').where('type', '=', 'promotion.released').where('aggregate_id', '=', id).execute();
     expect(released).toHaveLength(1);
+  });
+
+  /** A use recorded in a transaction left open until `close` is called (the order still being placed). */
+  const openUse = async (orderId: string, promotionId: string) => {
+    let close!: () => void;
+    const closed = new Promise<void>((r) => (close = r));
+    let recorded!: () => void;
+    const inFlight = new Promise<void>((r) => (recorded = r));
+    const done = t.omni.database.db.transaction().execute(async (tx) => {
+      await recordPromotionUse({ ...t.ctx, db: tx }, { orderId, uses: [{ promotionId, discount: 500 }] });
+      recorded();
+      await closed;
+    });
+    await inFlight;
+    return { close: () => (close(), done) };
+  };
+  const within = <T>(p: Promise<T>, ms: number) => Promise.race([p.then(() => 'done'), new Promise((r) => setTimeout(() => r('waiting'), ms))]);
+
+  it.skipIf(!onPostgres)('orders under a promotion without a limit do not wait for one another; a limited one makes them', async () => {
+    const open = await create({ name: 'store-wide' });
+    const first = await openUse('ord_w1', open);
+    expect(await within(recordPromotionUse(t.ctx, { orderId: 'ord_w2', uses: [{ promotionId: open, discount: 700 }] }), 2000)).toBe('done');
+    await first.close();
+    await t.omni.worker.drain();
+    expect(await getPromotion(t.ctx, open)).toMatchObject({ used: 2, spent: 1200 });
+
+    const limited = await create({ name: 'first hundred', usageLimit: 100 });
+    const holder = await openUse('ord_w3', limited);
+    const second = recordPromotionUse(t.ctx, { orderId: 'ord_w4', uses: [{ promotionId: limited, discount: 700 }] });
+    expect(await within(second, 300)).toBe('waiting');
+    await holder.close();
+    await second;
+    expect(await getPromotion(t.ctx, limited)).toMatchObject({ used: 2, spent: 1200 });
+  });
+
+  it.skipIf(!onPostgres)('a limit set while orders are using a promotion counts them before it takes effect', async () => {
+    const id = await create({ name: 'soon limited' });
+    const inFlight = await openUse('ord_l1', id);
+    const limiting = t.call('PATCH', `/v1/promotions/${id}`, { usageLimit: 2 });
+    expect(await within(limiting, 300)).toBe('waiting');
+    await inFlight.close();
+    expect((await limiting).status).toBe(200);
+    expect(await getPromotion(t.ctx, id)).toMatchObject({ used: 1, spent: 500 });
+    const results = await settle([1, 2, 3].map((i) => recordPromotionUse(t.ctx, { orderId: `ord_l${i + 1}`, uses: [{ promotionId: id, discount: 100 }] })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(codes(results)).toEqual(['promotion_exhausted', 'promotion_exhausted']);
+    await t.omni.worker.drain();
+    expect(await getPromotion(t.ctx, id)).toMatchObject({ used: 2, spent: 600 });
+  });
+
+  it('the worker counts each use of an unlimited promotion once, and never one released first', async () => {
+    const id = await create({ name: 'everyday' });
+    for (const [orderId, discount] of [['ord_u1', 300], ['ord_u2', 400], ['ord_u3', 500]] as const) {
+      await recordPromotionUse(t.ctx, { orderId, uses: [{ promotionId: id, discount }] });
+    }
+    await releasePromotionUse(t.ctx, { orderId: 'ord_u1' });
+    await t.omni.worker.drain();
+    expect(await getPromotion(t.ctx, id)).toMatchObject({ used: 2, spent: 900 });
+    await releasePromotionUse(t.ctx, { orderId: 'ord_u2' });
+    await t.omni.worker.drain();
+    expect(await getPromotion(t.ctx, id)).toMatchObject({ used: 1, spent: 500 });
+    // A budget is held against uses the worker has not counted yet.
+    await recordPromotionUse(t.ctx, { orderId: 'ord_u4', uses: [{ promotionId: id, discount: 600 }] });
+    const tooSmall = await t.call('PATCH', `/v1/promotions/${id}`, { budget: 1000 });
+    expect(tooSmall.status).toBe(400);
+    expect(tooSmall.body).toMatchObject({ code: 'validation_failed', field: 'budget' });
+    expect((await t.call('PATCH', `/v1/promotions/${id}`, { budget: 1100 })).status).toBe(200);
+    expect(await getPromotion(t.ctx, id)).toMatchObject({ used: 2, spent: 1100 });
+    await expect(recordPromotionUse(t.ctx, { orderId: 'ord_u5', uses: [{ promotionId: id, discount: 1 }] })).rejects.toMatchObject({ code: 'budget_exhausted' });
   });
 });
