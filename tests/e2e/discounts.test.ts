@@ -78,7 +78,27 @@ describe.skipIf(!hasChromium)('coupons and points at checkout and at the till', 
     await shopper.goto(`${server.base}/shop/p/${item.productId}?variant=${item.variantId}`);
     await shopper.getByTestId('add-to-cart').click();
     await shopper.getByText('Added to cart').waitFor();
+    // The member's profile arriving after the cart page shows fills the email, keeps what was typed
+    // and leaves the open list of stores open.
+    let releaseProfile!: () => void;
+    const profileHeld = new Promise<void>((r) => (releaseProfile = r));
+    await shopper.route('**/v1/shopper/me', async (route) => {
+      await profileHeld;
+      await route.continue();
+    });
     await shopper.goto(`${server.base}/shop/cart`);
+    await field(shopper, 'contact-phone').fill('+8613800138000');
+    await shopper.getByTestId('pickup-store').click();
+    const openList = shopper.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: 'Nanjing Road flagship' }).first();
+    await openList.waitFor();
+    releaseProfile();
+    await expect.poll(() => field(shopper, 'contact-email').inputValue()).toBe(email);
+    await shopper.waitForTimeout(300);
+    expect(await openList.isVisible()).toBe(true);
+    expect(await field(shopper, 'contact-phone').inputValue()).toBe('+8613800138000');
+    await shopper.keyboard.press('Escape');
+    await field(shopper, 'contact-phone').fill('');
+    await shopper.unroute('**/v1/shopper/me');
     const quantity = over200();
     if (quantity > 1) {
       await shopper.locator('[data-testid="cart-lines"] .ant-input-number input').first().fill(String(quantity));

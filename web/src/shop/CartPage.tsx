@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Card, Empty, Form, Input, InputNumber, List, Radio, Select, Space, Spin, Typography } from 'antd';
 import { DeleteOutlined } from '@ant-design/icons';
@@ -37,6 +37,12 @@ export function CartPage() {
   });
   const me = useQuery({ queryKey: ['shopper-me', shop.shopperToken], enabled: Boolean(shop.shopperToken), queryFn: () => shopperApi.get('/v1/shopper/me') });
   const token = shop.cart ? shop.cartToken(shop.cart) : null;
+  // The signed-in shopper's email fills the contact when it arrives, unless something was typed there.
+  const myEmail = me.data?.email;
+  const formShown = Boolean(cart.data?.lines.length);
+  useEffect(() => {
+    if (myEmail && formShown && !form.isFieldTouched('email')) form.setFieldValue('email', myEmail);
+  }, [myEmail, formShown, form]);
   const edit = useMutation({
     mutationFn: ({ lineId, quantity }: { lineId: string; quantity: number }) =>
       quantity > 0
@@ -100,7 +106,7 @@ export function CartPage() {
       <ProblemAlert error={edit.error ?? follow.error} />
       <CartDiscounts cart={c} />
       <CartTotals cart={c} />
-      <Form form={form} layout="vertical" style={{ marginTop: 12 }} onFinish={checkout.mutate} initialValues={{ email: me.data?.email ?? '' }} key={me.data?.id ?? 'guest'} onValuesChange={clearErrorsOnChange(form)}>
+      <Form form={form} layout="vertical" style={{ marginTop: 12 }} onFinish={checkout.mutate} initialValues={{ email: myEmail ?? '' }} onValuesChange={clearErrorsOnChange(form)}>
         {needsFulfilment && (
           <Card size="small" title={t('How do you want it?')}>
             <Radio.Group value={way} onChange={(e) => chooseWay(e.target.value)} style={{ marginBottom: 12 }} optionType="button" buttonStyle="solid"
@@ -125,7 +131,7 @@ export function CartPage() {
         )}
         <Card size="small" title={t('Contact')} style={{ marginTop: 12 }}>
           <Form.Item name="email" label={t('Email')} rules={[{ type: 'email' }]}><Input autoComplete="email" data-testid="contact-email" /></Form.Item>
-          <Form.Item name="phone" label={t('Phone')}><Input autoComplete="tel" /></Form.Item>
+          <Form.Item name="phone" label={t('Phone')}><Input autoComplete="tel" data-testid="contact-phone" /></Form.Item>
         </Card>
         <ProblemAlert error={checkout.error} />
         <Button type="primary" size="large" block htmlType="submit" style={{ marginTop: 12 }} loading={checkout.isPending} disabled={(needsFulfilment && way === 'pickup' && !storeId) || follow.isPending} data-testid="checkout">
