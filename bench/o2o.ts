@@ -195,7 +195,7 @@ async function main() {
             statuses[ready.status] = (statuses[ready.status] ?? 0) + 1;
             continue;
           }
-          const done = await send({ method: 'POST', path: `/v1/carts/${ready.body.id}/checkout`, body: checkoutBody(c * 1000 + i) });
+          const done = await send({ method: 'POST', path: `/v1/carts/${ready.body.id}/checkout`, body: checkoutBody(c + 16 * i) });
           statuses[done.status] = (statuses[done.status] ?? 0) + 1;
           if (done.status < 300) {
             journeys++;
