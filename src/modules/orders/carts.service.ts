@@ -74,9 +74,14 @@ export async function loadCart(db: Executor, id: string, forUpdate = false): Pro
 
 async function openCartForWrite(ctx: Ctx, tx: Executor, id: string): Promise<CartRow> {
   const cart = await loadCart(tx, id, true);
-  requireCartAccess(ctx.actor, cart, true);
-  if (cart.status !== 'open') throw new AppError('cart_checked_out', `cart ${id} is already checked out as order ${cart.order_id}`, { orderId: cart.order_id });
+  requireWritable(ctx, cart);
   return cart;
+}
+
+/** The actor may change this cart, and it is still open. */
+function requireWritable(ctx: Ctx, cart: CartRow): void {
+  requireCartAccess(ctx.actor, cart, true);
+  if (cart.status !== 'open') throw new AppError('cart_checked_out', `cart ${cart.id} is already checked out as order ${cart.order_id}`, { orderId: cart.order_id });
 }
 
 /** A line's fulfilment: services become vouchers; otherwise its own choice, the cart's, or delivery. */
@@ -253,17 +258,28 @@ export async function addCartLine(ctx: Ctx, cartId: string, input: LineInput): P
   if (input.offer) offerProvider(input.offer.kind);
   return inTx(ctx.db, async (tx) => {
     const c = { ...ctx, db: tx };
-    const cart = await openCartForWrite(c, tx, cartId);
     const variantId = await resolveVariantId(c, input, 'body');
-    await sql`
-      INSERT INTO cart_line (id, cart_id, variant_id, quantity, fulfillment_type, location_id, offer_kind, offer_id)
-      VALUES (${newId('cli')}, ${cartId}, ${variantId}, ${input.quantity}, ${input.fulfillment?.type ?? null}, ${input.fulfillment?.locationId ?? null}, ${input.offer?.kind ?? null}, ${input.offer?.id ?? null})
-      ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = cart_line.quantity + EXCLUDED.quantity,
-        fulfillment_type = COALESCE(EXCLUDED.fulfillment_type, cart_line.fulfillment_type),
-        location_id = CASE WHEN EXCLUDED.fulfillment_type IS NULL THEN cart_line.location_id ELSE EXCLUDED.location_id END,
-        offer_kind = COALESCE(EXCLUDED.offer_kind, cart_line.offer_kind),
-        offer_id = COALESCE(EXCLUDED.offer_id, cart_line.offer_id)`.execute(tx);
-    return touchAndPrice(c, cart);
+    // One statement touches the cart (which takes its lock), adds the line or more of it, and reads
+    // the lines back (the line as written, the others as they were). A cart this actor may not
+    // change, or one checked out, throws below, and the transaction takes the line back.
+    const { cart, lines } = withLines(cartId, await sql<CartWithLines>`${PREPARED}
+      WITH c AS (
+        UPDATE cart SET updated_at = clock_timestamp() WHERE id = ${cartId} RETURNING *
+      ), added AS (
+        INSERT INTO cart_line (id, cart_id, variant_id, quantity, fulfillment_type, location_id, offer_kind, offer_id)
+        SELECT ${newId('cli')}, c.id, ${variantId}, ${input.quantity}::int, ${input.fulfillment?.type ?? null}::text, ${input.fulfillment?.locationId ?? null}::text, ${input.offer?.kind ?? null}::text, ${input.offer?.id ?? null}::text FROM c
+        ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = cart_line.quantity + EXCLUDED.quantity,
+          fulfillment_type = COALESCE(EXCLUDED.fulfillment_type, cart_line.fulfillment_type),
+          location_id = CASE WHEN EXCLUDED.fulfillment_type IS NULL THEN cart_line.location_id ELSE EXCLUDED.location_id END,
+          offer_kind = COALESCE(EXCLUDED.offer_kind, cart_line.offer_kind),
+          offer_id = COALESCE(EXCLUDED.offer_id, cart_line.offer_id)
+        RETURNING *
+      )
+      SELECT c.*, COALESCE((SELECT json_agg(l ORDER BY l.id) FROM (
+        SELECT * FROM cart_line WHERE cart_id = c.id AND variant_id <> ${variantId} UNION ALL SELECT * FROM added
+      ) l), '[]'::json) AS lines FROM c`.execute(tx));
+    requireWritable(ctx, cart);
+    return (await priceLoadedCart(c, cart, lines)).view;
   });
 }
 

@@ -60,6 +60,20 @@ describe('carts', () => {
     const order = await ok(t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment: pickupAt(shop.storeA), contact: { email: 'owner-of-cart@example.com' }, payment: { provider: 'test' } }, { token: shop.storefrontKey }));
     const staffCart = await ok(t.call('POST', '/v1/carts', { channelId: shop.web, customerId: order.customerId }));
     expect((await t.call('GET', `/v1/carts/${staffCart.id}`, undefined, { token: shop.storefrontKey })).status).toBe(403);
+    // Nor add to it, nor to a cart already checked out: refused, and neither cart changes.
+    expect((await t.call('POST', `/v1/carts/${staffCart.id}/lines`, { variantId: shop.mug, quantity: 1 }, { token: shop.storefrontKey })).status).toBe(403);
+    expect((await t.call('GET', `/v1/carts/${staffCart.id}`)).body.lines).toEqual([]);
+    const late = await t.call('POST', `/v1/carts/${cartId}/lines`, { variantId: shop.tee, quantity: 1 }, { token: shop.storefrontKey });
+    expect(late.body).toMatchObject({ status: 409, code: 'cart_checked_out' });
+    expect((await t.call('GET', `/v1/carts/${cartId}`, undefined, { token: shop.storefrontKey })).body.lines.map((l: any) => [l.variantId, l.quantity])).toEqual([[shop.mug, 1]]);
+  });
+
+  it('adding a variant already in the cart adds to its line', async () => {
+    const token = shop.storefrontKey;
+    const cartId = await guestCart(t, shop, [{ variantId: shop.mug, quantity: 1 }, { variantId: shop.tee, quantity: 1 }]);
+    const cart = await ok(t.call('POST', `/v1/carts/${cartId}/lines`, { variantId: shop.mug, quantity: 2 }, { token }), 200);
+    expect(cart.lines.map((l: any) => [l.variantId, l.quantity])).toEqual([[shop.mug, 3], [shop.tee, 1]]);
+    expect(cart.subtotal).toBe(cart.lines.reduce((s: number, l: any) => s + l.unitPrice * l.quantity, 0));
   });
 });
 
