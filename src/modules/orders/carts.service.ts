@@ -319,16 +319,23 @@ export async function setCartFulfillment(ctx: Ctx, cartId: string, input: Fulfil
   const { lineIds, ...choice } = input;
   return inTx(ctx.db, async (tx) => {
     const c = { ...ctx, db: tx };
-    const cart = await openCartForWrite(c, tx, cartId);
-    if (lineIds?.length) {
-      const rows = await q(tx).updateTable('cart_line').set({ fulfillment_type: choice.type, location_id: choice.locationId ?? null }).where('cart_id', '=', cartId).where('id', 'in', lineIds).returning('id').execute();
-      const missing = lineIds.find((id) => !rows.some((r) => r.id === id));
-      if (missing) throw notFound('cart line', missing, 'lineIds');
-    } else {
-      await q(tx).updateTable('cart').set({ fulfillment: JSON.stringify(choice) as never }).where('id', '=', cartId).execute();
-      await q(tx).updateTable('cart_line').set({ fulfillment_type: null, location_id: null }).where('cart_id', '=', cartId).execute();
-      cart.fulfillment = choice;
+    if (!lineIds?.length) {
+      // The whole cart's choice in one statement: set on the cart (which takes its lock), cleared
+      // from every line, and the lines read back as cleared; a refusal below rolls it back.
+      const { cart, lines } = withLines(cartId, await sql<CartWithLines>`${PREPARED}
+        WITH c AS (
+          UPDATE cart SET fulfillment = ${JSON.stringify(choice)}::jsonb, updated_at = clock_timestamp() WHERE id = ${cartId} RETURNING *
+        ), cleared AS (
+          UPDATE cart_line l SET fulfillment_type = NULL, location_id = NULL FROM c WHERE l.cart_id = c.id RETURNING l.*
+        )
+        SELECT c.*, COALESCE((SELECT json_agg(l ORDER BY l.id) FROM cleared l), '[]'::json) AS lines FROM c`.execute(tx));
+      requireWritable(ctx, cart);
+      return (await priceLoadedCart(c, cart, lines)).view;
     }
+    const cart = await openCartForWrite(c, tx, cartId);
+    const rows = await q(tx).updateTable('cart_line').set({ fulfillment_type: choice.type, location_id: choice.locationId ?? null }).where('cart_id', '=', cartId).where('id', 'in', lineIds).returning('id').execute();
+    const missing = lineIds.find((id) => !rows.some((r) => r.id === id));
+    if (missing) throw notFound('cart line', missing, 'lineIds');
     return touchAndPrice(c, cart);
   });
 }

@@ -27,6 +27,13 @@ describe('carts', () => {
     const pickup = await ok(t.call('PUT', `/v1/carts/${cartId}/fulfillment`, { type: 'pickup', locationId: shop.storeA }, { token }), 200);
     expect(pickup.shippingTotal).toBe(0);
     const mugLine = pickup.lines.find((l: any) => l.variantId === shop.mug);
+    // A line's own choice, then a choice for the whole cart, which replaces it.
+    const own = await ok(t.call('PUT', `/v1/carts/${cartId}/fulfillment`, { type: 'delivery', lineIds: [mugLine.id] }, { token }), 200);
+    expect(own.lines.map((l: any) => l.fulfillmentType).sort()).toEqual(['delivery', 'pickup']);
+    expect(own.shippingTotal).toBe(1000);
+    const whole = await ok(t.call('PUT', `/v1/carts/${cartId}/fulfillment`, { type: 'pickup', locationId: shop.storeA }, { token }), 200);
+    expect(whole.lines.map((l: any) => [l.fulfillmentType, l.locationId])).toEqual([['pickup', shop.storeA], ['pickup', shop.storeA]]);
+    expect(whole).toMatchObject({ fulfillment: { type: 'pickup', locationId: shop.storeA }, shippingTotal: 0 });
     const changed = await ok(t.call('PATCH', `/v1/carts/${cartId}/lines/${mugLine.id}`, { quantity: 4 }, { token }), 200);
     expect(changed.lines.find((l: any) => l.id === mugLine.id).total).toBe(4 * 1999);
     const removed = await ok(t.call('DELETE', `/v1/carts/${cartId}/lines/${mugLine.id}`, undefined, { token }), 200);
@@ -66,14 +73,6 @@ describe('carts', () => {
     const late = await t.call('POST', `/v1/carts/${cartId}/lines`, { variantId: shop.tee, quantity: 1 }, { token: shop.storefrontKey });
     expect(late.body).toMatchObject({ status: 409, code: 'cart_checked_out' });
     expect((await t.call('GET', `/v1/carts/${cartId}`, undefined, { token: shop.storefrontKey })).body.lines.map((l: any) => [l.variantId, l.quantity])).toEqual([[shop.mug, 1]]);
-  });
-
-  it('adding a variant already in the cart adds to its line', async () => {
-    const token = shop.storefrontKey;
-    const cartId = await guestCart(t, shop, [{ variantId: shop.mug, quantity: 1 }, { variantId: shop.tee, quantity: 1 }]);
-    const cart = await ok(t.call('POST', `/v1/carts/${cartId}/lines`, { variantId: shop.mug, quantity: 2 }, { token }), 200);
-    expect(cart.lines.map((l: any) => [l.variantId, l.quantity])).toEqual([[shop.mug, 3], [shop.tee, 1]]);
-    expect(cart.subtotal).toBe(cart.lines.reduce((s: number, l: any) => s + l.unitPrice * l.quantity, 0));
   });
 });
 
