@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { inTx, PREPARED, tables, type Executor } from '../../platform/db.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
@@ -259,55 +259,59 @@ export async function addCartLine(ctx: Ctx, cartId: string, input: LineInput): P
   return inTx(ctx.db, async (tx) => {
     const c = { ...ctx, db: tx };
     const variantId = await resolveVariantId(c, input, 'body');
-    // One statement touches the cart (which takes its lock), adds the line or more of it, and reads
-    // the lines back (the line as written, the others as they were). A cart this actor may not
-    // change, or one checked out, throws below, and the transaction takes the line back.
-    const { cart, lines } = withLines(cartId, await sql<CartWithLines>`${PREPARED}
-      WITH c AS (
-        UPDATE cart SET updated_at = clock_timestamp() WHERE id = ${cartId} RETURNING *
-      ), added AS (
-        INSERT INTO cart_line (id, cart_id, variant_id, quantity, fulfillment_type, location_id, offer_kind, offer_id)
-        SELECT ${newId('cli')}, c.id, ${variantId}, ${input.quantity}::int, ${input.fulfillment?.type ?? null}::text, ${input.fulfillment?.locationId ?? null}::text, ${input.offer?.kind ?? null}::text, ${input.offer?.id ?? null}::text FROM c
-        ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = cart_line.quantity + EXCLUDED.quantity,
-          fulfillment_type = COALESCE(EXCLUDED.fulfillment_type, cart_line.fulfillment_type),
-          location_id = CASE WHEN EXCLUDED.fulfillment_type IS NULL THEN cart_line.location_id ELSE EXCLUDED.location_id END,
-          offer_kind = COALESCE(EXCLUDED.offer_kind, cart_line.offer_kind),
-          offer_id = COALESCE(EXCLUDED.offer_id, cart_line.offer_id)
-        RETURNING *
-      )
-      SELECT c.*, COALESCE((SELECT json_agg(l ORDER BY l.id) FROM (
-        SELECT * FROM cart_line WHERE cart_id = c.id AND variant_id <> ${variantId} UNION ALL SELECT * FROM added
-      ) l), '[]'::json) AS lines FROM c`.execute(tx));
-    requireWritable(ctx, cart);
-    return (await priceLoadedCart(c, cart, lines)).view;
+    return (await changeLines(c, cartId, sql`
+      INSERT INTO cart_line (id, cart_id, variant_id, quantity, fulfillment_type, location_id, offer_kind, offer_id)
+      SELECT ${newId('cli')}, c.id, ${variantId}, ${input.quantity}::int, ${input.fulfillment?.type ?? null}::text, ${input.fulfillment?.locationId ?? null}::text, ${input.offer?.kind ?? null}::text, ${input.offer?.id ?? null}::text FROM c
+      ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = cart_line.quantity + EXCLUDED.quantity,
+        fulfillment_type = COALESCE(EXCLUDED.fulfillment_type, cart_line.fulfillment_type),
+        location_id = CASE WHEN EXCLUDED.fulfillment_type IS NULL THEN cart_line.location_id ELSE EXCLUDED.location_id END,
+        offer_kind = COALESCE(EXCLUDED.offer_kind, cart_line.offer_kind),
+        offer_id = COALESCE(EXCLUDED.offer_id, cart_line.offer_id)
+      RETURNING *`)).view;
   });
 }
 
 export async function updateCartLine(ctx: Ctx, cartId: string, lineId: string, input: { quantity?: number; fulfillment?: FulfillmentChoice | null }): Promise<CartView> {
   checkChoice(input.fulfillment ?? undefined, 'fulfillment');
+  const choose = input.fulfillment !== undefined;
   return inTx(ctx.db, async (tx) => {
-    const c = { ...ctx, db: tx };
-    const cart = await openCartForWrite(c, tx, cartId);
-    const set: Partial<CartLineRow> = {};
-    if (input.quantity !== undefined) set.quantity = input.quantity;
-    if (input.fulfillment !== undefined) {
-      set.fulfillment_type = input.fulfillment?.type ?? null;
-      set.location_id = input.fulfillment?.locationId ?? null;
-    }
-    const row = await q(tx).updateTable('cart_line').set(set).where('id', '=', lineId).where('cart_id', '=', cartId).returning('id').executeTakeFirst();
-    if (!row) throw notFound('cart line', lineId, 'lineId');
-    return touchAndPrice(c, cart);
+    const changed = await changeLines({ ...ctx, db: tx }, cartId, sql`
+      UPDATE cart_line l SET quantity = COALESCE(${input.quantity ?? null}::int, l.quantity),
+        fulfillment_type = CASE WHEN ${choose}::boolean THEN ${input.fulfillment?.type ?? null}::text ELSE l.fulfillment_type END,
+        location_id = CASE WHEN ${choose}::boolean THEN ${input.fulfillment?.locationId ?? null}::text ELSE l.location_id END
+      FROM c WHERE l.id = ${lineId} AND l.cart_id = c.id RETURNING l.*`);
+    if (!changed.count) throw notFound('cart line', lineId, 'lineId');
+    return changed.view;
   });
 }
 
 export async function removeCartLine(ctx: Ctx, cartId: string, lineId: string): Promise<CartView> {
   return inTx(ctx.db, async (tx) => {
-    const c = { ...ctx, db: tx };
-    const cart = await openCartForWrite(c, tx, cartId);
-    const row = await q(tx).deleteFrom('cart_line').where('id', '=', lineId).where('cart_id', '=', cartId).returning('id').executeTakeFirst();
-    if (!row) throw notFound('cart line', lineId, 'lineId');
-    return touchAndPrice(c, cart);
+    const changed = await changeLines({ ...ctx, db: tx }, cartId, sql`DELETE FROM cart_line l USING c WHERE l.id = ${lineId} AND l.cart_id = c.id RETURNING l.*`, { removes: true });
+    if (!changed.count) throw notFound('cart line', lineId, 'lineId');
+    return changed.view;
   });
+}
+
+/**
+ * A change of a cart in one statement, inside the caller's transaction: it touches the cart (which
+ * takes its lock, as every change of a cart does), optionally setting `cartSet` on it, runs `change`
+ * (a write on cart_line that may read the cart as `c` and returns the lines it wrote), and reads the
+ * lines back: those written as they are now (none when the change `removes` them), the others as
+ * they were. Access and the cart's state are checked on the row it returns: a refusal throws, and
+ * the transaction undoes the change. `count` is how many lines the change wrote.
+ */
+async function changeLines(ctx: Ctx, cartId: string, change: RawBuilder<unknown>, opts: { cartSet?: RawBuilder<unknown>; removes?: boolean } = {}): Promise<{ view: CartView; count: number }> {
+  const { rows } = await sql<CartWithLines & { changed: number }>`${PREPARED}
+    WITH c AS (
+      UPDATE cart SET ${opts.cartSet ? sql`${opts.cartSet}, ` : sql``}updated_at = clock_timestamp() WHERE id = ${cartId} RETURNING *
+    ), changed AS (${change})
+    SELECT c.*, (SELECT count(*)::int FROM changed) AS changed, COALESCE((SELECT json_agg(l ORDER BY l.id) FROM (
+      SELECT * FROM cart_line WHERE cart_id = c.id AND id NOT IN (SELECT id FROM changed)${opts.removes ? sql`` : sql` UNION ALL SELECT * FROM changed`}
+    ) l), '[]'::json) AS lines FROM c`.execute(ctx.db);
+  const { cart, lines } = withLines(cartId, { rows: rows.map(({ changed: _, ...row }) => row) });
+  requireWritable(ctx, cart);
+  return { view: (await priceLoadedCart(ctx, cart, lines)).view, count: rows[0].changed };
 }
 
 /**
@@ -320,17 +324,10 @@ export async function setCartFulfillment(ctx: Ctx, cartId: string, input: Fulfil
   return inTx(ctx.db, async (tx) => {
     const c = { ...ctx, db: tx };
     if (!lineIds?.length) {
-      // The whole cart's choice in one statement: set on the cart (which takes its lock), cleared
-      // from every line, and the lines read back as cleared; a refusal below rolls it back.
-      const { cart, lines } = withLines(cartId, await sql<CartWithLines>`${PREPARED}
-        WITH c AS (
-          UPDATE cart SET fulfillment = ${JSON.stringify(choice)}::jsonb, updated_at = clock_timestamp() WHERE id = ${cartId} RETURNING *
-        ), cleared AS (
-          UPDATE cart_line l SET fulfillment_type = NULL, location_id = NULL FROM c WHERE l.cart_id = c.id RETURNING l.*
-        )
-        SELECT c.*, COALESCE((SELECT json_agg(l ORDER BY l.id) FROM cleared l), '[]'::json) AS lines FROM c`.execute(tx));
-      requireWritable(ctx, cart);
-      return (await priceLoadedCart(c, cart, lines)).view;
+      // The cart's choice replaces every line's own.
+      return (await changeLines(c, cartId, sql`UPDATE cart_line l SET fulfillment_type = NULL, location_id = NULL FROM c WHERE l.cart_id = c.id RETURNING l.*`, {
+        cartSet: sql`fulfillment = ${JSON.stringify(choice)}::jsonb`,
+      })).view;
     }
     const cart = await openCartForWrite(c, tx, cartId);
     const rows = await q(tx).updateTable('cart_line').set({ fulfillment_type: choice.type, location_id: choice.locationId ?? null }).where('cart_id', '=', cartId).where('id', 'in', lineIds).returning('id').execute();

@@ -36,8 +36,13 @@ describe('carts', () => {
     expect(whole).toMatchObject({ fulfillment: { type: 'pickup', locationId: shop.storeA }, shippingTotal: 0 });
     const changed = await ok(t.call('PATCH', `/v1/carts/${cartId}/lines/${mugLine.id}`, { quantity: 4 }, { token }), 200);
     expect(changed.lines.find((l: any) => l.id === mugLine.id).total).toBe(4 * 1999);
+    const shipped = await ok(t.call('PATCH', `/v1/carts/${cartId}/lines/${mugLine.id}`, { fulfillment: { type: 'delivery' } }, { token }), 200);
+    expect(shipped.lines.find((l: any) => l.id === mugLine.id)).toMatchObject({ quantity: 4, fulfillmentType: 'delivery' });
     const removed = await ok(t.call('DELETE', `/v1/carts/${cartId}/lines/${mugLine.id}`, undefined, { token }), 200);
     expect(removed.lines).toHaveLength(1);
+    for (const [method, body] of [['DELETE', undefined], ['PATCH', { quantity: 2 }]] as const) {
+      expect((await t.call(method, `/v1/carts/${cartId}/lines/${mugLine.id}`, body, { token })).body).toMatchObject({ status: 404, field: 'lineId' });
+    }
     expect((await t.call('GET', `/v1/carts/${cartId}`, undefined, { token })).body.grandTotal).toBe(29700);
   });
 
