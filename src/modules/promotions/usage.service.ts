@@ -75,7 +75,10 @@ type UseRequest = { n: number; promotion_id: string; discount: number; id: strin
  * The one statement of recordPromotionUse; outcomes come back in the order of `req`. Which
  * promotions are limited is read first without a lock; an unlimited one found limited once its
  * share lock is granted (a limit set meanwhile, which locks the row) makes the statement write
- * nothing and ask for a retry with `lockAll`.
+ * nothing and ask for a retry with `lockAll`. Counting locks are FOR NO KEY UPDATE, which queues
+ * counting orders one behind another but not behind share locks: two orders that both hold the
+ * share lock and retry do not deadlock. A change of the promotion locks FOR UPDATE and so waits
+ * for both kinds.
  */
 async function recordAll(tx: Executor, orderId: string, customerId: string | null, req: UseRequest[], lockAll: boolean): Promise<UseOutcome[]> {
   const { rows } = await sql<UseOutcome>`${PREPARED}
@@ -85,7 +88,7 @@ async function recordAll(tx: Executor, orderId: string, customerId: string | nul
       SELECT id, ${lockAll}::boolean OR usage_limit IS NOT NULL OR budget IS NOT NULL AS limited FROM promotion WHERE id IN (SELECT promotion_id FROM req)
     ), locked AS MATERIALIZED (
       SELECT id, name, used, usage_limit, spent, budget, per_customer_limit FROM promotion
-      WHERE id IN (SELECT id FROM seen WHERE limited) ORDER BY id FOR UPDATE
+      WHERE id IN (SELECT id FROM seen WHERE limited) ORDER BY id FOR NO KEY UPDATE
     ), shared AS MATERIALIZED (
       SELECT id, name, used, usage_limit, spent, budget, per_customer_limit FROM promotion
       WHERE id IN (SELECT id FROM seen WHERE NOT limited) ORDER BY id FOR KEY SHARE

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { onPostgres, startTestApp, type TestApp } from '../../../tests/harness.js';
 import { getPromotion, recordPromotionUse, releasePromotionUse } from './index.js';
 
@@ -126,6 +127,30 @@ describe('usage limits and budgets under concurrency', () => {
     expect(codes(results)).toEqual(['promotion_exhausted', 'promotion_exhausted']);
     await t.omni.worker.drain();
     expect(await getPromotion(t.ctx, id)).toMatchObject({ used: 2, spent: 600 });
+  });
+
+  it.skipIf(!onPostgres)('orders that waited on a limit being set are counted against it, one by one', async () => {
+    const id = await create({ name: 'limit on its way' });
+    let commit!: () => void;
+    const committed = new Promise<void>((r) => (commit = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    // A change of the promotion holding its row while orders arrive: they read it as unlimited.
+    const change = t.omni.database.db.transaction().execute(async (tx) => {
+      await sql`SELECT id FROM promotion WHERE id = ${id} FOR UPDATE`.execute(tx);
+      await sql`UPDATE promotion SET usage_limit = 1 WHERE id = ${id}`.execute(tx);
+      locked();
+      await committed;
+    });
+    await isLocked;
+    const orders = [1, 2, 3].map((i) => recordPromotionUse(t.ctx, { orderId: `ord_x${i}`, uses: [{ promotionId: id, discount: 100 }] }));
+    expect(await within(Promise.allSettled(orders), 300)).toBe('waiting');
+    commit();
+    await change;
+    const results = await settle(orders);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(codes(results)).toEqual(['promotion_exhausted', 'promotion_exhausted']);
+    expect(await getPromotion(t.ctx, id)).toMatchObject({ used: 1, spent: 100 });
   });
 
   it('the worker counts each use of an unlimited promotion once, and never one released first', async () => {
