@@ -1,7 +1,7 @@
 import { inTx, PREPARED, sql, tables, type Executor } from '../../platform/db.js';
 import { AppError, invalid, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { emit, type DomainEvent } from '../../platform/outbox.js';
+import type { DomainEvent } from '../../platform/outbox.js';
 import type { Ctx } from '../../platform/context.js';
 import type { PromotionsTables } from './promotions.tables.js';
 
@@ -175,21 +175,24 @@ export async function releasePromotionUse(ctx: Ctx, input: { orderId: string }):
       .where('released_at', 'is', null)
       .returning(['promotion_id', 'customer_id', 'discount', 'counted'])
       .execute();
+    if (!uses.length) return { released: 0 };
     uses.sort((a, b) => (a.promotion_id < b.promotion_id ? -1 : 1));
-    for (const u of uses) {
-      // A use not counted yet is skipped by the worker once released.
-      if (u.counted) await q(tx).updateTable('promotion').set({ used: sql`used - 1`, spent: sql`spent - ${u.discount}` }).where('id', '=', u.promotion_id).execute();
-      if (u.customer_id) {
-        await q(tx)
-          .updateTable('promotion_customer_use')
-          .set({ used: sql`used - 1` })
-          .where('promotion_id', '=', u.promotion_id)
-          .where('customer_id', '=', u.customer_id)
-          .where('used', '>', 0)
-          .execute();
-      }
-      await emit(tx, 'promotion.released', u.promotion_id, { promotionId: u.promotion_id, orderId: input.orderId, customerId: u.customer_id, discount: Number(u.discount) });
-    }
+    const back = uses.map((u) => ({ promotion_id: u.promotion_id, customer_id: u.customer_id, discount: Number(u.discount), counted: u.counted, evt: newId('evt') }));
+    // One statement gives back the counters (only of uses already counted: the worker skips a
+    // released one), locking the promotions in id order, and the customers' uses, with the events.
+    await sql`
+      WITH b AS (
+        SELECT * FROM jsonb_to_recordset(${JSON.stringify(back)}::jsonb) AS b(promotion_id text, customer_id text, discount bigint, counted boolean, evt text)
+      ), lk AS MATERIALIZED (
+        SELECT p.id FROM promotion p JOIN b ON b.promotion_id = p.id WHERE b.counted ORDER BY p.id FOR NO KEY UPDATE OF p
+      ), counters AS (
+        UPDATE promotion p SET used = p.used - 1, spent = p.spent - b.discount FROM b, lk WHERE p.id = b.promotion_id AND lk.id = p.id
+      ), customers AS (
+        UPDATE promotion_customer_use c SET used = c.used - 1 FROM b WHERE c.promotion_id = b.promotion_id AND c.customer_id = b.customer_id AND c.used > 0
+      )
+      INSERT INTO outbox_event (id, type, aggregate_id, payload)
+      SELECT evt, 'promotion.released', promotion_id, jsonb_build_object('promotionId', promotion_id, 'orderId', ${input.orderId}::text, 'customerId', customer_id, 'discount', discount)
+      FROM b ORDER BY evt`.execute(tx);
     return { released: uses.length };
   });
 }

@@ -172,5 +172,19 @@ describe('usage limits and budgets under concurrency', () => {
     expect((await t.call('PATCH', `/v1/promotions/${id}`, { budget: 1100 })).status).toBe(200);
     expect(await getPromotion(t.ctx, id)).toMatchObject({ used: 2, spent: 1100 });
     await expect(recordPromotionUse(t.ctx, { orderId: 'ord_u5', uses: [{ promotionId: id, discount: 1 }] })).rejects.toMatchObject({ code: 'budget_exhausted' });
+    // An order with a counted use and one the worker has not counted yet gives both back.
+    const [open, capped] = [await create({ name: 'open' }), await create({ name: 'capped', usageLimit: 5, perCustomerLimit: 1 })];
+    await recordPromotionUse(t.ctx, { orderId: 'ord_u6', customerId: 'cus_u', uses: [{ promotionId: capped, discount: 200 }, { promotionId: open, discount: 300 }] });
+    expect(await getPromotion(t.ctx, capped)).toMatchObject({ used: 1, spent: 200 });
+    expect(await releasePromotionUse(t.ctx, { orderId: 'ord_u6' })).toEqual({ released: 2 });
+    await t.omni.worker.drain();
+    expect(await getPromotion(t.ctx, capped)).toMatchObject({ used: 0, spent: 0 });
+    expect(await getPromotion(t.ctx, open)).toMatchObject({ used: 0, spent: 0 });
+    await recordPromotionUse(t.ctx, { orderId: 'ord_u7', customerId: 'cus_u', uses: [{ promotionId: capped, discount: 200 }] });
+    const released = await t.omni.database.db.selectFrom('outbox_event').select(['aggregate_id', 'payload']).where('type', '=', 'promotion.released').where('aggregate_id', 'in', [open, capped]).execute();
+    expect(released.map((e) => e.payload).sort((a: any, b: any) => a.discount - b.discount)).toEqual([
+      { promotionId: capped, orderId: 'ord_u6', customerId: 'cus_u', discount: 200 },
+      { promotionId: open, orderId: 'ord_u6', customerId: 'cus_u', discount: 300 },
+    ]);
   });
 });
