@@ -280,7 +280,7 @@ export async function updateCartLine(ctx: Ctx, cartId: string, lineId: string, i
         fulfillment_type = CASE WHEN ${choose}::boolean THEN ${input.fulfillment?.type ?? null}::text ELSE l.fulfillment_type END,
         location_id = CASE WHEN ${choose}::boolean THEN ${input.fulfillment?.locationId ?? null}::text ELSE l.location_id END
       FROM c WHERE l.id = ${lineId} AND l.cart_id = c.id RETURNING l.*`);
-    if (!changed.count) throw notFound('cart line', lineId, 'lineId');
+    if (!changed.written.length) throw notFound('cart line', lineId, 'lineId');
     return changed.view;
   });
 }
@@ -288,7 +288,7 @@ export async function updateCartLine(ctx: Ctx, cartId: string, lineId: string, i
 export async function removeCartLine(ctx: Ctx, cartId: string, lineId: string): Promise<CartView> {
   return inTx(ctx.db, async (tx) => {
     const changed = await changeLines({ ...ctx, db: tx }, cartId, sql`DELETE FROM cart_line l USING c WHERE l.id = ${lineId} AND l.cart_id = c.id RETURNING l.*`, { removes: true });
-    if (!changed.count) throw notFound('cart line', lineId, 'lineId');
+    if (!changed.written.length) throw notFound('cart line', lineId, 'lineId');
     return changed.view;
   });
 }
@@ -299,19 +299,19 @@ export async function removeCartLine(ctx: Ctx, cartId: string, lineId: string): 
  * (a write on cart_line that may read the cart as `c` and returns the lines it wrote), and reads the
  * lines back: those written as they are now (none when the change `removes` them), the others as
  * they were. Access and the cart's state are checked on the row it returns: a refusal throws, and
- * the transaction undoes the change. `count` is how many lines the change wrote.
+ * the transaction undoes the change. `written` are the ids of the lines the change wrote.
  */
-async function changeLines(ctx: Ctx, cartId: string, change: RawBuilder<unknown>, opts: { cartSet?: RawBuilder<unknown>; removes?: boolean } = {}): Promise<{ view: CartView; count: number }> {
-  const { rows } = await sql<CartWithLines & { changed: number }>`${PREPARED}
+async function changeLines(ctx: Ctx, cartId: string, change: RawBuilder<unknown>, opts: { cartSet?: RawBuilder<unknown>; removes?: boolean } = {}): Promise<{ view: CartView; written: string[] }> {
+  const { rows } = await sql<CartWithLines & { written: string[] }>`${PREPARED}
     WITH c AS (
       UPDATE cart SET ${opts.cartSet ? sql`${opts.cartSet}, ` : sql``}updated_at = clock_timestamp() WHERE id = ${cartId} RETURNING *
     ), changed AS (${change})
-    SELECT c.*, (SELECT count(*)::int FROM changed) AS changed, COALESCE((SELECT json_agg(l ORDER BY l.id) FROM (
+    SELECT c.*, ARRAY(SELECT id FROM changed) AS written, COALESCE((SELECT json_agg(l ORDER BY l.id) FROM (
       SELECT * FROM cart_line WHERE cart_id = c.id AND id NOT IN (SELECT id FROM changed)${opts.removes ? sql`` : sql` UNION ALL SELECT * FROM changed`}
     ) l), '[]'::json) AS lines FROM c`.execute(ctx.db);
-  const { cart, lines } = withLines(cartId, { rows: rows.map(({ changed: _, ...row }) => row) });
+  const { cart, lines } = withLines(cartId, { rows: rows.map(({ written: _, ...row }) => row) });
   requireWritable(ctx, cart);
-  return { view: (await priceLoadedCart(ctx, cart, lines)).view, count: rows[0].changed };
+  return { view: (await priceLoadedCart(ctx, cart, lines)).view, written: rows[0].written };
 }
 
 /**
@@ -322,18 +322,17 @@ export async function setCartFulfillment(ctx: Ctx, cartId: string, input: Fulfil
   checkChoice(input, 'body');
   const { lineIds, ...choice } = input;
   return inTx(ctx.db, async (tx) => {
-    const c = { ...ctx, db: tx };
-    if (!lineIds?.length) {
+    const changed = lineIds?.length
+      ? await changeLines({ ...ctx, db: tx }, cartId, sql`
+          UPDATE cart_line l SET fulfillment_type = ${choice.type}::text, location_id = ${choice.locationId ?? null}::text
+          FROM c WHERE l.cart_id = c.id AND l.id = ANY(${lineIds}::text[]) RETURNING l.*`)
       // The cart's choice replaces every line's own.
-      return (await changeLines(c, cartId, sql`UPDATE cart_line l SET fulfillment_type = NULL, location_id = NULL FROM c WHERE l.cart_id = c.id RETURNING l.*`, {
-        cartSet: sql`fulfillment = ${JSON.stringify(choice)}::jsonb`,
-      })).view;
-    }
-    const cart = await openCartForWrite(c, tx, cartId);
-    const rows = await q(tx).updateTable('cart_line').set({ fulfillment_type: choice.type, location_id: choice.locationId ?? null }).where('cart_id', '=', cartId).where('id', 'in', lineIds).returning('id').execute();
-    const missing = lineIds.find((id) => !rows.some((r) => r.id === id));
+      : await changeLines({ ...ctx, db: tx }, cartId, sql`UPDATE cart_line l SET fulfillment_type = NULL, location_id = NULL FROM c WHERE l.cart_id = c.id RETURNING l.*`, {
+          cartSet: sql`fulfillment = ${JSON.stringify(choice)}::jsonb`,
+        });
+    const missing = lineIds?.find((id) => !changed.written.includes(id));
     if (missing) throw notFound('cart line', missing, 'lineIds');
-    return touchAndPrice(c, cart);
+    return changed.view;
   });
 }
 

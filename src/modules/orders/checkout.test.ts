@@ -31,6 +31,9 @@ describe('carts', () => {
     const own = await ok(t.call('PUT', `/v1/carts/${cartId}/fulfillment`, { type: 'delivery', lineIds: [mugLine.id] }, { token }), 200);
     expect(own.lines.map((l: any) => l.fulfillmentType).sort()).toEqual(['delivery', 'pickup']);
     expect(own.shippingTotal).toBe(1000);
+    const unknownLine = await t.call('PUT', `/v1/carts/${cartId}/fulfillment`, { type: 'pickup', locationId: shop.storeA, lineIds: [mugLine.id, 'cli_nope'] }, { token });
+    expect(unknownLine.body).toMatchObject({ status: 404, field: 'lineIds' });
+    expect((await t.call('GET', `/v1/carts/${cartId}`, undefined, { token })).body.shippingTotal).toBe(1000);
     const whole = await ok(t.call('PUT', `/v1/carts/${cartId}/fulfillment`, { type: 'pickup', locationId: shop.storeA }, { token }), 200);
     expect(whole.lines.map((l: any) => [l.fulfillmentType, l.locationId])).toEqual([['pickup', shop.storeA], ['pickup', shop.storeA]]);
     expect(whole).toMatchObject({ fulfillment: { type: 'pickup', locationId: shop.storeA }, shippingTotal: 0 });
