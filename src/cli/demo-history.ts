@@ -36,7 +36,7 @@ export async function backdateOrders(db: AnyDb, moments: Moment[]): Promise<void
       FROM shift s WHERE c.order_id = s.id`.execute(tx);
     await sql`WITH ${shifts}
       UPDATE outbox_event e SET created_at = e.created_at + CASE WHEN e.type IN (${sql.join(HANDOVER_EVENTS)}) THEN s.done ELSE s.placed END
-      FROM shift s WHERE s.id = coalesce(e.payload->>'orderId', e.aggregate_id) AND e.processed_at IS NULL`.execute(tx);
+      FROM shift s WHERE s.id = coalesce(e.payload->>'orderId', e.aggregate_id)`.execute(tx);
     await sql`WITH ${shifts}
       UPDATE sales_order o SET created_at = o.created_at + s.placed, paid_at = o.paid_at + s.placed, payment_due_at = o.payment_due_at + s.placed,
         fulfilled_at = o.fulfilled_at + s.done, completed_at = o.completed_at + s.done, updated_at = o.updated_at + s.done

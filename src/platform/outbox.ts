@@ -54,28 +54,69 @@ export class EventHandlers {
 /** Events relayed per transaction. */
 export const OUTBOX_BATCH = 500;
 
+/** The relay's row: see migration 1900. */
+type Cursor = { done: string; target: string | null; after_xid: string; after_id: string };
+type EventRow = { id: string; type: string; aggregate_id: string | null; payload: unknown; created_at: Date; xid: string; target: string };
+
 /**
- * Claims a batch of pending events with FOR UPDATE SKIP LOCKED (so replicas share the work without
- * waiting on each other), marks them processed and runs their handlers, all in one transaction.
- * Returns how many events were processed.
+ * Relays the next batch of events to the handlers, in (transaction, id) order, in one transaction
+ * with the cursor's advance: if a handler throws, the batch is relayed again. One relay runs at a
+ * time (the cursor row is its lock; a replica that finds it taken leaves the batch to the holder).
+ * A round hands on the events visible in a target snapshot and not in the last finished one, so an
+ * event whose transaction commits late is relayed in a later round, never skipped; a batch that
+ * fills up leaves the round under way at its last event. Returns how many events were relayed.
  */
 export async function drainOutbox(db: Executor, handlers: EventHandlers, batch = OUTBOX_BATCH): Promise<number> {
   return db.transaction().execute(async (tx) => {
-    // Claim and mark in one statement; if a handler throws, the transaction rolls the marks back.
-    const { rows } = await sql<{ id: string; type: string; aggregate_id: string | null; payload: unknown; created_at: Date }>`
-      UPDATE outbox_event SET processed_at = now()
-      WHERE id IN (SELECT id FROM outbox_event WHERE processed_at IS NULL ORDER BY id LIMIT ${batch} FOR UPDATE SKIP LOCKED)
-      RETURNING id, type, aggregate_id, payload, created_at`.execute(tx);
-    const events: DomainEvent[] = rows
-      .map((r) => ({
-        id: r.id,
-        type: r.type,
-        aggregateId: r.aggregate_id,
-        payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
-        createdAt: new Date(r.created_at).toISOString(),
-      }))
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    // The events after the cursor are read in index order and the read stops at the batch. A young
+    // table's statistics say "a few rows", for which the planner prefers a bitmap scan and a sort
+    // of every event after the cursor (70 ms for a backlog of 60,000 against 1.4 ms); not for this read.
+    const cursor = (await sql<Cursor>`
+      SELECT done, target, after_xid::text, after_id, set_config('enable_bitmapscan', 'off', true)
+      FROM outbox_relay FOR UPDATE SKIP LOCKED`.execute(tx)).rows[0];
+    if (!cursor) return 0;
+    let from: Cursor = cursor;
+    let rows = await nextEvents(tx, from, batch);
+    // The round under way had nothing left: it is done, and the next one starts at once.
+    if (!rows.length && from.target) {
+      from = { done: from.target, target: null, after_xid: '0', after_id: '' };
+      rows = await nextEvents(tx, from, batch);
+    }
+    await sql`RESET enable_bitmapscan`.execute(tx); // the handlers plan as usual
+    const last = rows[rows.length - 1];
+    if (!last) {
+      if (from !== cursor) await sql`UPDATE outbox_relay SET done = ${from.done}, target = NULL, after_xid = '0', after_id = ''`.execute(tx);
+      return 0;
+    }
+    const events: DomainEvent[] = rows.map((r) => ({
+      id: r.id,
+      type: r.type,
+      aggregateId: r.aggregate_id,
+      payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
+      createdAt: new Date(r.created_at).toISOString(),
+    }));
     await handlers.run(tx, events);
-    return events.length;
+    if (rows.length < batch) await sql`UPDATE outbox_relay SET done = ${last.target}, target = NULL, after_xid = '0', after_id = ''`.execute(tx);
+    else await sql`UPDATE outbox_relay SET done = ${from.done}, target = ${last.target}, after_xid = ${last.xid}::xid8, after_id = ${last.id}`.execute(tx);
+    return rows.length;
   });
+}
+
+/**
+ * The round's next events after the cursor: visible in its target snapshot (taken now when the
+ * round starts; every transaction it saw as committed is visible to this statement too) and not in
+ * `done`. Events below `done`'s horizon were all visible to it, so the index scan starts there.
+ */
+async function nextEvents(tx: Executor, c: Cursor, batch: number): Promise<EventRow[]> {
+  const { rows } = await sql<EventRow>`
+    SELECT e.id, e.type, e.aggregate_id, e.payload, e.created_at, e.xid::text, t.target::text
+    FROM (SELECT coalesce(${c.target}::pg_snapshot, pg_current_snapshot()) AS target, ${c.done}::pg_snapshot AS done) t
+    JOIN LATERAL (
+      SELECT * FROM outbox_event e
+      WHERE e.xid >= pg_snapshot_xmin(t.done) AND e.xid < pg_snapshot_xmax(t.target)
+        AND (e.xid, e.id) > (${c.after_xid}::xid8, ${c.after_id}::text)
+        AND NOT pg_visible_in_snapshot(e.xid, t.done) AND pg_visible_in_snapshot(e.xid, t.target)
+      ORDER BY e.xid, e.id LIMIT ${batch}
+    ) e ON true`.execute(tx);
+  return rows;
 }

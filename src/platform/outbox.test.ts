@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onPostgres, startTestApp, type TestApp } from '../../tests/harness.js';
+import { EventHandlers, drainOutbox, emitAll } from './outbox.js';
+import type { AnyDb } from './db.js';
+
+let t: TestApp;
+let db: AnyDb;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  db = t.omni.database.db;
+});
+afterAll(() => t.close());
+
+/** Handlers that record the aggregate ids they were handed, and can be told to fail once. */
+function recorder() {
+  const seen: string[] = [];
+  let failNext = false;
+  const handlers = new EventHandlers();
+  handlers.onBatch(async (_tx, events) => {
+    if (failNext) {
+      failNext = false;
+      throw new Error('handler failed');
+    }
+    seen.push(...events.map((e) => e.aggregateId!));
+  });
+  return { seen, handlers, failOnce: () => (failNext = true) };
+}
+
+const write = (names: string[]) => db.transaction().execute((tx) => emitAll(tx, names.map((n) => ({ type: 'test.event', aggregateId: n, payload: { n } }))));
+
+/** Relays until a pass finds nothing; returns the size of each pass. */
+async function relayAll(handlers: EventHandlers, batch?: number): Promise<number[]> {
+  const passes: number[] = [];
+  for (let n = await drainOutbox(db, handlers, batch); n > 0; n = await drainOutbox(db, handlers, batch)) passes.push(n);
+  return passes;
+}
+
+describe('outbox relay', () => {
+  it('hands each committed event on once, in the order written; a batch whose handler fails comes again', async () => {
+    const r = recorder();
+    await relayAll(r.handlers); // whatever setting the app up wrote
+    r.seen.length = 0;
+    await write(['a1', 'a2', 'a3']);
+    await write(['b1']);
+    r.failOnce();
+    await expect(drainOutbox(db, r.handlers)).rejects.toThrow('handler failed');
+    expect(r.seen).toEqual([]);
+    expect(await relayAll(r.handlers)).toEqual([4]);
+    expect(r.seen).toEqual(['a1', 'a2', 'a3', 'b1']);
+    expect(await drainOutbox(db, r.handlers)).toBe(0);
+  });
+
+  it('continues a round that filled its batch where it stopped, then takes what came meanwhile', async () => {
+    const r = recorder();
+    await relayAll(r.handlers);
+    r.seen.length = 0;
+    await write(['c1', 'c2', 'c3', 'c4', 'c5']);
+    expect(await drainOutbox(db, r.handlers, 2)).toBe(2);
+    await write(['d1']);
+    expect(await relayAll(r.handlers, 2)).toEqual([2, 1, 1]);
+    expect(r.seen).toEqual(['c1', 'c2', 'c3', 'c4', 'c5', 'd1']);
+  });
+
+  it.runIf(onPostgres)('relays an event whose transaction commits after later ones, neither skipped nor twice', async () => {
+    const r = recorder();
+    await relayAll(r.handlers);
+    r.seen.length = 0;
+    // The late transaction writes first (so it holds the older transaction id) and commits last.
+    let wrote!: () => void;
+    let release!: () => void;
+    const written = new Promise<void>((ok) => (wrote = ok));
+    const held = new Promise<void>((ok) => (release = ok));
+    const late = db.transaction().execute(async (tx) => {
+      await emitAll(tx, [{ type: 'test.event', aggregateId: 'late', payload: {} }]);
+      wrote();
+      await held;
+    });
+    await written;
+    await write(['e1', 'e2']);
+    // A round under way (batch of one) while the late transaction is open, then it commits mid-round.
+    expect(await drainOutbox(db, r.handlers, 1)).toBe(1);
+    release();
+    await late;
+    expect(await relayAll(r.handlers, 1)).toEqual([1, 1]);
+    expect(r.seen).toEqual(['e1', 'e2', 'late']);
+  });
+
+  it.runIf(onPostgres)('relays run by several servers at once hand each event on exactly once', async () => {
+    const r = recorder();
+    await relayAll(r.handlers);
+    r.seen.length = 0;
+    const names = Array.from({ length: 1200 }, (_, i) => `f${String(i).padStart(4, '0')}`);
+    // Written by 12 transactions at once while 4 relays run side by side.
+    let writing = true;
+    const writers = Promise.all(Array.from({ length: 12 }, (_, w) => write(names.filter((_, i) => i % 12 === w)))).finally(() => (writing = false));
+    await Promise.all([
+      writers,
+      ...Array.from({ length: 4 }, async () => {
+        do await drainOutbox(db, r.handlers, 50);
+        while (writing);
+      }),
+    ]);
+    await relayAll(r.handlers, 50);
+    expect(r.seen).toHaveLength(names.length);
+    expect([...r.seen].sort()).toEqual(names);
+  });
+});
