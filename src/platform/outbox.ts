@@ -79,15 +79,15 @@ export async function drainOutbox(db: Executor, handlers: EventHandlers, batch =
     let rows = await nextEvents(tx, from, batch);
     // The round under way had nothing left: it is done, and the next one starts at once.
     if (!rows.length && from.target) {
-      from = { done: from.target, target: null, after_xid: '0', after_id: '' };
+      from = startRound(from.target);
       rows = await nextEvents(tx, from, batch);
     }
-    await sql`RESET enable_bitmapscan`.execute(tx); // the handlers plan as usual
     const last = rows[rows.length - 1];
     if (!last) {
-      if (from !== cursor) await sql`UPDATE outbox_relay SET done = ${from.done}, target = NULL, after_xid = '0', after_id = ''`.execute(tx);
+      if (from !== cursor) await saveCursor(tx, from);
       return 0;
     }
+    await sql`RESET enable_bitmapscan`.execute(tx); // the handlers plan as usual
     const events: DomainEvent[] = rows.map((r) => ({
       id: r.id,
       type: r.type,
@@ -96,11 +96,17 @@ export async function drainOutbox(db: Executor, handlers: EventHandlers, batch =
       createdAt: new Date(r.created_at).toISOString(),
     }));
     await handlers.run(tx, events);
-    if (rows.length < batch) await sql`UPDATE outbox_relay SET done = ${last.target}, target = NULL, after_xid = '0', after_id = ''`.execute(tx);
-    else await sql`UPDATE outbox_relay SET done = ${from.done}, target = ${last.target}, after_xid = ${last.xid}::xid8, after_id = ${last.id}`.execute(tx);
+    // A batch short of full ends the round; a full one leaves it under way at its last event.
+    await saveCursor(tx, rows.length < batch ? startRound(last.target) : { done: from.done, target: last.target, after_xid: last.xid, after_id: last.id });
     return rows.length;
   });
 }
+
+/** A cursor at the start of a round, every event visible in `done` relayed. */
+const startRound = (done: string): Cursor => ({ done, target: null, after_xid: '0', after_id: '' });
+
+const saveCursor = (tx: Executor, c: Cursor) =>
+  sql`UPDATE outbox_relay SET done = ${c.done}, target = ${c.target}, after_xid = ${c.after_xid}::xid8, after_id = ${c.after_id}`.execute(tx);
 
 /**
  * The round's next events after the cursor: visible in its target snapshot (taken now when the
