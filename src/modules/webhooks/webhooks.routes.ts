@@ -103,10 +103,11 @@ export function webhooksRoutes(app: FastifyInstance): void {
     config: { access: { scope: 'events:read' } },
     schema: {
       tags: ['Events'],
-      summary: 'Domain events in order, to catch up on what webhooks carried',
+      summary: 'Domain events in commit order, to catch up on what webhooks carried',
+      description: 'Events are listed by writing transaction, then id, once no older transaction is still running, so a cursor never passes over an event that commits late.',
       querystring: z.object({
         type: eventType.optional().describe('an event type or a prefix such as order.*'),
-        after: z.string().optional().describe('cursor: the id of the last event already seen'),
+        after: z.string().optional().describe('cursor: the id of the last event already seen (404 if no such event)'),
         limit: z.coerce.number().int().min(1).max(500).default(100),
       }),
       response: {

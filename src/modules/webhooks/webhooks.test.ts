@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../tests/harness.js';
+import { onPostgres, startTestApp, type TestApp } from '../../../tests/harness.js';
+import { emitAll } from '../../platform/outbox.js';
 import { MAX_ATTEMPTS } from './retry-schedule.js';
 
 interface Received {
@@ -205,5 +206,40 @@ describe('events API', () => {
     expect(ids).toEqual(all.body.data.map((e: any) => e.id));
     expect(rest.body.next).toBeNull();
     expect((await t.call('GET', '/v1/events', undefined, { token: await t.apiKey(['catalog:read']) })).status).toBe(403);
+    const unknown = await t.call('GET', '/v1/events?after=evt_unknown', undefined, { token: reader });
+    expect([unknown.status, unknown.body.code, unknown.body.field]).toEqual([404, 'not_found', 'after']);
+  });
+
+  it.runIf(onPostgres)('a reader paging by cursor gets an event whose transaction commits after a later one', async () => {
+    const reader = await t.apiKey(['events:read']);
+    const db = t.omni.database.db;
+    const write = (tx: typeof db, name: string) => emitAll(tx, [{ type: 'test.catch_up', aggregateId: name, payload: {} }]);
+    await db.transaction().execute((tx) => write(tx, 'first'));
+    const seen: string[] = [];
+    let cursor = '';
+    const poll = async () => {
+      const page = await t.call('GET', `/v1/events?type=test.catch_up&limit=500${cursor ? `&after=${cursor}` : ''}`, undefined, { token: reader });
+      expect(page.status).toBe(200);
+      seen.push(...page.body.data.map((e: any) => e.aggregateId));
+      cursor = page.body.data.at(-1)?.id ?? cursor;
+    };
+    await poll();
+    // The late transaction writes first (the older id) and commits after another has.
+    let wrote!: () => void;
+    let release!: () => void;
+    const written = new Promise<void>((ok) => (wrote = ok));
+    const held = new Promise<void>((ok) => (release = ok));
+    const late = db.transaction().execute(async (tx) => {
+      await write(tx, 'late');
+      wrote();
+      await held;
+    });
+    await written;
+    await db.transaction().execute((tx) => write(tx, 'second'));
+    await poll();
+    release();
+    await late;
+    await poll();
+    expect(seen).toEqual(['first', 'late', 'second']);
   });
 });
