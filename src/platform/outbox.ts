@@ -111,16 +111,20 @@ const saveCursor = (tx: Executor, c: Cursor) =>
 /**
  * The round's next events after the cursor: visible in its target snapshot (taken now when the
  * round starts; every transaction it saw as committed is visible to this statement too) and not in
- * `done`. Events below `done`'s horizon were all visible to it, so the index scan starts there.
+ * `done`. Events below `done`'s horizon were all visible to it, so the scan starts at the horizon or
+ * the cursor, whichever is further on, given as one (xid, id) bound: with two bounds on the first
+ * column the index scan started at the older, and a round's first read walked every event ever
+ * written (15 ms for 120,000 events against 0.9 ms).
  */
 async function nextEvents(tx: Executor, c: Cursor, batch: number): Promise<EventRow[]> {
+  const horizon = c.done.slice(0, c.done.indexOf(':'));
+  const start = BigInt(c.after_xid) >= BigInt(horizon) ? { xid: c.after_xid, id: c.after_id } : { xid: horizon, id: '' };
   const { rows } = await sql<EventRow>`
     SELECT e.id, e.type, e.aggregate_id, e.payload, e.created_at, e.xid::text, t.target::text
     FROM (SELECT coalesce(${c.target}::pg_snapshot, pg_current_snapshot()) AS target, ${c.done}::pg_snapshot AS done) t
     JOIN LATERAL (
       SELECT * FROM outbox_event e
-      WHERE e.xid >= pg_snapshot_xmin(t.done) AND e.xid < pg_snapshot_xmax(t.target)
-        AND (e.xid, e.id) > (${c.after_xid}::xid8, ${c.after_id}::text)
+      WHERE (e.xid, e.id) > (${start.xid}::xid8, ${start.id}::text) AND e.xid < pg_snapshot_xmax(t.target)
         AND NOT pg_visible_in_snapshot(e.xid, t.done) AND pg_visible_in_snapshot(e.xid, t.target)
       ORDER BY e.xid, e.id LIMIT ${batch}
     ) e ON true`.execute(tx);
