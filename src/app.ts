@@ -3,7 +3,7 @@ import type { Config } from './platform/config.js';
 import { openDatabase, type Database } from './platform/db.js';
 import { migrate } from './platform/migrate.js';
 import { createHttp } from './platform/http.js';
-import { EventHandlers, OUTBOX_BATCH, drainOutbox } from './platform/outbox.js';
+import { EventHandlers, OUTBOX_BATCH, PRUNE_BATCH, drainOutbox, pruneOutbox } from './platform/outbox.js';
 import { Worker } from './platform/worker.js';
 import type { Job, ModuleHost } from './platform/module.js';
 import { accessRoutes } from './modules/access/index.js';
@@ -33,7 +33,10 @@ export async function createOmniloop(config: Config, opts: { memory?: boolean; d
     },
   });
   const handlers = new EventHandlers();
-  const jobs: Job[] = [{ name: 'outbox', everyMs: 200, batch: OUTBOX_BATCH, run: (d) => drainOutbox(d, handlers) }];
+  const jobs: Job[] = [
+    { name: 'outbox', everyMs: 200, batch: OUTBOX_BATCH, run: (d) => drainOutbox(d, handlers) },
+    { name: 'outbox.prune', everyMs: 600_000, batch: PRUNE_BATCH, run: (d) => pruneOutbox(d, config.eventRetentionDays) },
+  ];
   const host: ModuleHost = { app, db, config, handlers, jobs };
   accessRoutes(app);
   for (const register of modules) register(host);

@@ -8,6 +8,7 @@ const envSchema = z.object({
   OMNILOOP_DATA_DIR: z.string().default(path.join(process.cwd(), '.omniloop', 'data')),
   OMNILOOP_DB_POOL: z.coerce.number().int().min(1).max(500).default(20),
   OMNILOOP_WORKER: z.enum(['on', 'off']).default('on'),
+  OMNILOOP_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   OMNILOOP_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   OMNILOOP_PUBLIC_URL: z.string().url().optional(),
   OMNILOOP_OWNER_EMAIL: z.string().email().default('owner@omniloop.local'),
@@ -21,6 +22,8 @@ export type Config = {
   dataDir: string;
   dbPool: number;
   worker: boolean;
+  /** Days a relayed event is kept for the events API before the worker deletes it. */
+  eventRetentionDays: number;
   /** Server processes `omniloop serve` runs on one port (PostgreSQL only). */
   processes: number;
   publicUrl: string;
@@ -43,6 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir: e.OMNILOOP_DATA_DIR,
     dbPool: e.OMNILOOP_DB_POOL,
     worker: e.OMNILOOP_WORKER === 'on',
+    eventRetentionDays: e.OMNILOOP_EVENT_RETENTION_DAYS,
     processes: e.OMNILOOP_PROCESSES,
     publicUrl: e.OMNILOOP_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`,
     ownerEmail: e.OMNILOOP_OWNER_EMAIL,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onPostgres, startTestApp, type TestApp } from '../../tests/harness.js';
-import { EventHandlers, drainOutbox, emitAll } from './outbox.js';
+import { sql } from 'kysely';
+import { EventHandlers, drainOutbox, emitAll, pruneOutbox } from './outbox.js';
 import type { AnyDb } from './db.js';
 
 let t: TestApp;
@@ -60,6 +61,26 @@ describe('outbox relay', () => {
     await write(['d1']);
     expect(await relayAll(r.handlers, 2)).toEqual([2, 1, 1]);
     expect(r.seen).toEqual(['c1', 'c2', 'c3', 'c4', 'c5', 'd1']);
+  });
+
+  it('deletes relayed events past retention; younger ones and those not yet relayed stay', async () => {
+    const r = recorder();
+    await relayAll(r.handlers);
+    await write(['old1', 'old2', 'young']);
+    await relayAll(r.handlers);
+    await write(['waiting']);
+    const age = (names: string[], days: number) =>
+      db.updateTable('outbox_event').set({ created_at: sql`now() - make_interval(days => ${days}::int)` }).where('aggregate_id', 'in', names).execute();
+    await age(['old1', 'old2', 'waiting'], 31);
+    await age(['young'], 29);
+    expect(await pruneOutbox(db, 30)).toBe(2);
+    expect(await pruneOutbox(db, 30)).toBe(0);
+    const left = await db.selectFrom('outbox_event').select('aggregate_id').where('aggregate_id', 'in', ['old1', 'old2', 'young', 'waiting']).orderBy('aggregate_id').execute();
+    expect(left.map((e) => e.aggregate_id)).toEqual(['waiting', 'young']);
+    r.seen.length = 0;
+    await relayAll(r.handlers);
+    expect(r.seen).toEqual(['waiting']);
+    expect(await pruneOutbox(db, 30)).toBe(1);
   });
 
   it.runIf(onPostgres)('relays an event whose transaction commits after later ones, neither skipped nor twice', async () => {

@@ -130,3 +130,24 @@ async function nextEvents(tx: Executor, c: Cursor, batch: number): Promise<Event
     ) e ON true`.execute(tx);
   return rows;
 }
+
+/** Events deleted per statement by the retention job. */
+export const PRUNE_BATCH = 5000;
+
+/**
+ * Deletes relayed events older than `days`: the events table is the log the events API reads, and
+ * without this it grows for ever. A pass looks at the `batch` oldest events below the relay's
+ * finished horizon (every one of them was relayed), in (xid, id) order, and deletes those past
+ * retention; one that deletes less than a batch has caught up, so no pass reads far beyond what
+ * it deletes. Returns how many it deleted.
+ */
+export async function pruneOutbox(db: Executor, days: number, batch = PRUNE_BATCH): Promise<number> {
+  const { numAffectedRows } = await sql`
+    DELETE FROM outbox_event e USING (
+      SELECT o.id FROM outbox_event o, outbox_relay r
+      WHERE o.xid < pg_snapshot_xmin(r.done::pg_snapshot)
+      ORDER BY o.xid, o.id LIMIT ${batch}
+    ) first
+    WHERE e.id = first.id AND e.created_at < now() - make_interval(days => ${days}::int)`.execute(db);
+  return Number(numAffectedRows ?? 0);
+}
