@@ -104,16 +104,17 @@ export function webhooksRoutes(app: FastifyInstance): void {
     schema: {
       tags: ['Events'],
       summary: 'Domain events in commit order, to catch up on what webhooks carried',
-      description: 'Events are listed by writing transaction, then id, once no older transaction is still running, so a cursor never passes over an event that commits late.',
+      description: 'Events are listed by writing transaction, then id, as soon as they commit. The `next` cursor also remembers the transactions still running below it, so the following page lists an event that commits late rather than passing over it.',
       querystring: z.object({
         type: eventType.optional().describe('an event type or a prefix such as order.*'),
-        after: z.string().optional().describe('cursor: the id of the last event already seen (404 if no such event)'),
+        after: z.string().max(20_000).optional().describe('the `next` of the page before, or the id of the last event already seen (404 if no such event)'),
         limit: z.coerce.number().int().min(1).max(500).default(100),
       }),
       response: {
         200: z.object({
           data: z.array(z.object({ id: z.string(), type: z.string(), aggregateId: z.string().nullable(), data: z.unknown(), createdAt: z.string() })),
-          next: z.string().nullable().describe('pass as `after` for the next page; null at the end'),
+          next: z.string().describe('pass as `after` to read on from here, now or later'),
+          hasMore: z.boolean().describe('the page is full: more events are waiting'),
         }),
       },
     },

@@ -197,6 +197,7 @@ describe('events API', () => {
     const first = await t.call('GET', '/v1/events?type=api_key.*&limit=2', undefined, { token: reader });
     expect(first.status).toBe(200);
     expect(first.body.data).toHaveLength(2);
+    expect(first.body.hasMore).toBe(true);
     expect(first.body.data.every((e: any) => e.type.startsWith('api_key.'))).toBe(true);
     const rest = await t.call('GET', `/v1/events?type=api_key.*&after=${first.body.next}&limit=500`, undefined, { token: reader });
     const ids = [...first.body.data, ...rest.body.data].map((e: any) => e.id);
@@ -204,42 +205,51 @@ describe('events API', () => {
     expect(new Set(ids).size).toBe(ids.length);
     const all = await t.call('GET', '/v1/events?type=api_key.*&limit=500', undefined, { token: reader });
     expect(ids).toEqual(all.body.data.map((e: any) => e.id));
-    expect(rest.body.next).toBeNull();
+    expect(rest.body.hasMore).toBe(false);
+    const byId = await t.call('GET', `/v1/events?type=api_key.*&after=${first.body.data[1].id}&limit=500`, undefined, { token: reader });
+    expect(byId.body.data.map((e: any) => e.id)).toEqual(rest.body.data.map((e: any) => e.id));
+    const made = await t.call('POST', '/v1/api-keys', { name: 'after-the-end', scopes: ['catalog:read'] });
+    const later = await t.call('GET', `/v1/events?type=api_key.*&after=${rest.body.next}`, undefined, { token: reader });
+    expect(later.body.data.map((e: any) => e.aggregateId)).toEqual([made.body.id]);
     expect((await t.call('GET', '/v1/events', undefined, { token: await t.apiKey(['catalog:read']) })).status).toBe(403);
     const unknown = await t.call('GET', '/v1/events?after=evt_unknown', undefined, { token: reader });
     expect([unknown.status, unknown.body.code, unknown.body.field]).toEqual([404, 'not_found', 'after']);
+    const forged = await t.call('GET', '/v1/events?after=cur_bm90IGEgY3Vyc29y', undefined, { token: reader });
+    expect([forged.status, forged.body.code, forged.body.field]).toEqual([400, 'validation_failed', 'after']);
   });
 
-  it.runIf(onPostgres)('a reader paging by cursor gets an event whose transaction commits after a later one', async () => {
+  it.runIf(onPostgres)('a reader paging by cursor gets the events of a transaction that commits after a later one', async () => {
     const reader = await t.apiKey(['events:read']);
     const db = t.omni.database.db;
-    const write = (tx: typeof db, name: string) => emitAll(tx, [{ type: 'test.catch_up', aggregateId: name, payload: {} }]);
+    const write = (tx: typeof db, ...names: string[]) => emitAll(tx, names.map((name) => ({ type: 'test.catch_up', aggregateId: name, payload: {} })));
     await db.transaction().execute((tx) => write(tx, 'first'));
     const seen: string[] = [];
     let cursor = '';
     const poll = async () => {
-      const page = await t.call('GET', `/v1/events?type=test.catch_up&limit=500${cursor ? `&after=${cursor}` : ''}`, undefined, { token: reader });
+      const page = await t.call('GET', `/v1/events?type=test.catch_up&limit=2${cursor ? `&after=${cursor}` : ''}`, undefined, { token: reader });
       expect(page.status).toBe(200);
       seen.push(...page.body.data.map((e: any) => e.aggregateId));
-      cursor = page.body.data.at(-1)?.id ?? cursor;
+      cursor = page.body.next;
+      return page.body.data.length;
     };
     await poll();
-    // The late transaction writes first (the older id) and commits after another has.
+    // The late transaction writes first (the older ids) and commits after another has.
     let wrote!: () => void;
     let release!: () => void;
     const written = new Promise<void>((ok) => (wrote = ok));
     const held = new Promise<void>((ok) => (release = ok));
     const late = db.transaction().execute(async (tx) => {
-      await write(tx, 'late');
+      await write(tx, 'late1', 'late2', 'late3');
       wrote();
       await held;
     });
     await written;
     await db.transaction().execute((tx) => write(tx, 'second'));
     await poll();
+    expect(seen).toEqual(['first', 'second']);
     release();
     await late;
-    await poll();
-    expect(seen).toEqual(['first', 'late', 'second']);
+    while (await poll());
+    expect(seen).toEqual(['first', 'second', 'late1', 'late2', 'late3']);
   });
 });
