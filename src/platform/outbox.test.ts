@@ -83,6 +83,29 @@ describe('outbox relay', () => {
     expect(await pruneOutbox(db, 30)).toBe(1);
   });
 
+  it.runIf(onPostgres)('deletes relayed events past retention while a long transaction runs elsewhere', async () => {
+    const r = recorder();
+    // A transaction holding an id from before the events were written keeps the server's horizon behind them.
+    let began!: () => void;
+    let release!: () => void;
+    const begun = new Promise<void>((ok) => (began = ok));
+    const held = new Promise<void>((ok) => (release = ok));
+    const long = db.transaction().execute(async (tx) => {
+      await sql`SELECT pg_current_xact_id()`.execute(tx);
+      began();
+      await held;
+    });
+    await begun;
+    await write(['held1', 'held2']);
+    await relayAll(r.handlers);
+    await db.updateTable('outbox_event').set({ created_at: sql`now() - make_interval(days => 31)` }).where('aggregate_id', 'in', ['held1', 'held2']).execute();
+    const deleted = await pruneOutbox(db, 30);
+    release();
+    await long;
+    expect(deleted).toBe(2);
+    expect(await db.selectFrom('outbox_event').select('id').where('aggregate_id', 'in', ['held1', 'held2']).execute()).toEqual([]);
+  });
+
   it.runIf(onPostgres)('relays an event whose transaction commits after later ones, neither skipped nor twice', async () => {
     const r = recorder();
     await relayAll(r.handlers);

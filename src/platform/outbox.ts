@@ -136,8 +136,10 @@ export const PRUNE_BATCH = 5000;
 
 /**
  * Deletes relayed events older than `days`: the events table is the log the events API reads, and
- * without this it grows for ever. A pass looks at the `batch` oldest events below the relay's
- * finished horizon (every one of them was relayed), in (xid, id) order, and deletes those past
+ * without this it grows for ever. Relayed means visible in the relay's last finished snapshot, not
+ * merely below its horizon: the horizon is the oldest transaction running anywhere on the server
+ * when the snapshot was taken, and one long transaction in another database would hold it back.
+ * A pass looks at the `batch` oldest relayed events, in (xid, id) order, and deletes those past
  * retention; one that deletes less than a batch has caught up, so no pass reads far beyond what
  * it deletes. Returns how many it deleted.
  */
@@ -145,7 +147,7 @@ export async function pruneOutbox(db: Executor, days: number, batch = PRUNE_BATC
   const { numAffectedRows } = await sql`
     DELETE FROM outbox_event e USING (
       SELECT o.id FROM outbox_event o, outbox_relay r
-      WHERE o.xid < pg_snapshot_xmin(r.done::pg_snapshot)
+      WHERE o.xid < pg_snapshot_xmax(r.done::pg_snapshot) AND pg_visible_in_snapshot(o.xid, r.done::pg_snapshot)
       ORDER BY o.xid, o.id LIMIT ${batch}
     ) first
     WHERE e.id = first.id AND e.created_at < now() - make_interval(days => ${days}::int)`.execute(db);
