@@ -86,6 +86,12 @@ export async function getChannel(ctx: Ctx, id: string, field = 'id'): Promise<Ch
   return toChannel(row);
 }
 
+/** A channel that is not selling opens no cart and shows no storefront; `field` names where it was given. */
+export function requireSelling(channel: Channel, field: string): Channel {
+  if (!channel.active) throw new AppError('channel_inactive', `channel ${channel.code} is not selling`, { field });
+  return channel;
+}
+
 export async function listChannels(ctx: Ctx): Promise<Channel[]> {
   return (await q(ctx.db).selectFrom('channel').selectAll().orderBy('id').execute()).map(toChannel);
 }

@@ -18,7 +18,7 @@ export function register(host: ModuleHost): void {
   productRoutes(host.app);
 }
 
-export { getChannel, listChannels, type Channel } from './channels.service.js';
+export { getChannel, listChannels, requireSelling, type Channel } from './channels.service.js';
 export { getVariants, findVariantByCode, type Variant } from './variants.service.js';
 export { priceVariants, variantsForSale, type EffectivePrice, type VariantsForSale } from './prices.service.js';
 export type { ChannelKind, ProductType } from './catalog.tables.js';

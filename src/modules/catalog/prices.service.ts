@@ -4,7 +4,7 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { emit } from '../../platform/outbox.js';
 import type { Ctx } from '../../platform/context.js';
 import type { CatalogTables } from './catalog.tables.js';
-import { assertChannelsExist, toChannel, type Channel } from './channels.service.js';
+import { assertChannelsExist, requireSelling, toChannel, type Channel } from './channels.service.js';
 import type { Variant } from './variants.service.js';
 
 /** A default price (channelId null) or an explicit channel price, in minor units. */
@@ -139,8 +139,7 @@ export async function variantsForSale(
     LEFT JOIN variant_price dp ON dp.variant_id = v.id AND dp.currency = COALESCE(${input.currency ?? null}::text, c.currency)
     WHERE c.id = ${input.channelId}`.execute(ctx.db);
   if (!found[0]) throw notFound('channel', input.channelId, 'channelId');
-  const channel = toChannel(found[0].channel);
-  if (!channel.active) throw new AppError('channel_inactive', `channel ${channel.code} is not selling`, { field: 'channelId' });
+  const channel = requireSelling(toChannel(found[0].channel), 'channelId');
   const currency = input.currency ?? channel.currency;
   const prices = new Map<string, EffectivePrice>();
   const variants = new Map<string, Variant>();

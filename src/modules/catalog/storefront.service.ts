@@ -1,9 +1,8 @@
 import { PREPARED, sql } from '../../platform/db.js';
-import { AppError } from '../../platform/errors.js';
 import type { Ctx } from '../../platform/context.js';
 import type { ProductType } from './catalog.tables.js';
 import { categoryAndDescendants } from './categories.service.js';
-import { getChannel } from './channels.service.js';
+import { getChannel, requireSelling } from './channels.service.js';
 import type { EffectivePrice } from './prices.service.js';
 import type { ProductMedia } from './products.service.js';
 import { likePattern, type Page } from './paging.js';
@@ -44,8 +43,7 @@ export interface StorefrontQuery {
  * prepared: planning them took longer than running them.
  */
 export async function listChannelProducts(ctx: Ctx, channelId: string, query: StorefrontQuery): Promise<Page<StorefrontProduct> & { currency: string }> {
-  const channel = await getChannel(ctx, channelId);
-  if (!channel.active) throw new AppError('channel_inactive', `channel ${channel.code} is not selling`, { field: 'id' });
+  const channel = requireSelling(await getChannel(ctx, channelId), 'id');
   const currency = channel.currency;
 
   const inCategory = query.categoryId ? sql`AND p.category_id IN (${categoryAndDescendants(query.categoryId)})` : sql``;

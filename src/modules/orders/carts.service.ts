@@ -4,7 +4,7 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { hasScope, type Actor } from '../../platform/auth.js';
 import type { Ctx } from '../../platform/context.js';
-import { getChannel, getVariants, variantsForSale, findVariantByCode, type Channel, type Variant } from '../catalog/index.js';
+import { getChannel, getVariants, requireSelling, variantsForSale, findVariantByCode, type Channel, type Variant } from '../catalog/index.js';
 import { getCustomer } from '../customers/index.js';
 import { resolveCoupons } from '../coupons/index.js';
 import { quotePointsDeduction } from '../loyalty/index.js';
@@ -206,7 +206,8 @@ export async function getCart(ctx: Ctx, id: string): Promise<CartView> {
 }
 
 export async function createCart(ctx: Ctx, input: { channelId: string; currency?: string; customerId?: string }): Promise<CartView> {
-  const channel = await getChannel(ctx, input.channelId, 'channelId');
+  // Checked before the insert: the pricing after it would refuse the channel too, but too late.
+  const channel = requireSelling(await getChannel(ctx, input.channelId, 'channelId'), 'channelId');
   const a = ctx.actor;
   // Shoppers own their carts; storefront keys make guest carts; staff may open one for a customer.
   const customerId = a.kind === 'shopper' ? a.customerId : a.kind === 'api_key' && a.publishable ? null : input.customerId ?? null;

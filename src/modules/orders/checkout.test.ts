@@ -61,6 +61,15 @@ describe('carts', () => {
     expect((await t.call('GET', `/v1/carts/${cartId}`, undefined, { token })).body.lines).toEqual([]);
   });
 
+  it('a channel that is not selling opens no cart', async () => {
+    const paused = (await ok(t.call('POST', '/v1/channels', { code: 'paused', name: 'Paused shop', kind: 'web', currency: 'CNY' }))).id;
+    await ok(t.call('PATCH', `/v1/channels/${paused}`, { active: false }), 200);
+    const res = await t.call('POST', '/v1/carts', { channelId: paused }, { token: shop.storefrontKey });
+    expect(res.body).toMatchObject({ status: 409, code: 'channel_inactive', field: 'channelId' });
+    const carts = await t.omni.database.db.selectFrom('cart').select('id').where('channel_id', '=', paused).execute();
+    expect(carts).toEqual([]);
+  });
+
   it('an empty cart cannot be checked out', async () => {
     const cartId = await guestCart(t, shop, []);
     const res = await t.call('POST', `/v1/carts/${cartId}/checkout`, { contact: guest, payment: { provider: 'manual' } }, { token: shop.storefrontKey });
