@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { startTestApp, type TestApp } from './harness.js';
 
 let t: TestApp;
@@ -63,6 +64,28 @@ describe('platform', () => {
     expect(JSON.stringify(listed.body)).not.toContain(key);
     await t.call('DELETE', `/v1/api-keys/${made.body.id}`);
     expect((await t.call('GET', '/v1/staff', undefined, { token: key })).status).toBe(401);
+  });
+
+  it('a change and its event commit together: when the event cannot be written, nothing changes', async () => {
+    const db = t.omni.database.db;
+    const kept = await t.call('POST', '/v1/api-keys', { name: 'kept', scopes: ['access:read'] });
+    // The events table refuses these types for the length of the test.
+    await sql`CREATE FUNCTION refuse_event() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.type IN ('api_key.created', 'api_key.revoked', 'staff.created', 'partner.created') THEN RAISE EXCEPTION 'event refused'; END IF; RETURN NEW; END $$`.execute(db);
+    await sql`CREATE TRIGGER refuse_event BEFORE INSERT ON outbox_event FOR EACH ROW EXECUTE FUNCTION refuse_event()`.execute(db);
+    try {
+      expect((await t.call('POST', '/v1/api-keys', { name: 'unwritten', scopes: ['access:read'] })).status).toBe(500);
+      expect((await t.call('DELETE', `/v1/api-keys/${kept.body.id}`)).status).toBe(500);
+      expect((await t.call('POST', '/v1/staff', { email: 'unwritten@example.com', name: 'U', role: 'analyst', password: 'long enough pw' })).status).toBe(500);
+      expect((await t.call('POST', '/v1/partners', { name: 'Unwritten', settlement: { currency: 'CNY', cycle: 'monthly', paymentDays: 30 } })).status).toBe(500);
+    } finally {
+      await sql`DROP TRIGGER refuse_event ON outbox_event`.execute(db);
+      await sql`DROP FUNCTION refuse_event()`.execute(db);
+    }
+    expect((await t.call('GET', '/v1/api-keys')).body.data.map((k: any) => k.name)).not.toContain('unwritten');
+    expect((await t.call('GET', '/v1/staff', undefined, { token: kept.body.token })).status).toBe(200);
+    expect((await t.call('GET', '/v1/staff')).body.data.map((u: any) => u.email)).not.toContain('unwritten@example.com');
+    expect((await t.call('GET', '/v1/partners')).body.data.map((p: any) => p.name)).not.toContain('Unwritten');
   });
 
   it('a replayed POST with the same Idempotency-Key returns the first response and creates nothing new', async () => {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
-import { tables, type Executor } from '../../platform/db.js';
+import { inTx, tables, type Executor } from '../../platform/db.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId, newSecret } from '../../platform/ids.js';
 import { ROLE_SCOPES, requireScope, type Actor, type Role } from '../../platform/auth.js';
@@ -51,19 +51,16 @@ export async function createStaff(ctx: Ctx, input: NewStaff): Promise<StaffUser>
   const email = input.email.toLowerCase();
   const exists = await q(ctx.db).selectFrom('staff_user').select('id').where('email', '=', email).executeTakeFirst();
   if (exists) throw new AppError('already_exists', `a staff user with email ${email} exists`, { field: 'email' });
-  const row = await q(ctx.db)
-    .insertInto('staff_user')
-    .values({
-      id: newId('usr'),
-      email,
-      name: input.name,
-      role: input.role,
-      store_ids: input.storeIds ?? [],
-      password_hash: await argonHash(input.password),
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await emit(ctx.db, 'staff.created', row.id, { id: row.id, role: row.role });
+  const passwordHash = await argonHash(input.password);
+  const row = await inTx(ctx.db, async (tx) => {
+    const row = await q(tx)
+      .insertInto('staff_user')
+      .values({ id: newId('usr'), email, name: input.name, role: input.role, store_ids: input.storeIds ?? [], password_hash: passwordHash })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await emit(tx, 'staff.created', row.id, { id: row.id, role: row.role });
+    return row;
+  });
   return toStaff(row);
 }
 
@@ -162,20 +159,23 @@ export async function createApiKey(ctx: Ctx, input: { name: string; kind: 'secre
     throw new AppError('forbidden', 'only an owner can create a key with every scope', { field: 'scopes' });
   }
   const token = newSecret(input.kind === 'secret' ? 'sk' : 'pk');
-  const row = await q(ctx.db)
-    .insertInto('api_key')
-    .values({
-      id: newId('key'),
-      name: input.name,
-      kind: input.kind,
-      token_hash: sha256(token),
-      token_hint: `${token.slice(0, 7)}…${token.slice(-4)}`,
-      scopes: input.scopes,
-      created_by: ctx.actor.id,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await emit(ctx.db, 'api_key.created', row.id, { id: row.id, scopes: row.scopes });
+  const row = await inTx(ctx.db, async (tx) => {
+    const row = await q(tx)
+      .insertInto('api_key')
+      .values({
+        id: newId('key'),
+        name: input.name,
+        kind: input.kind,
+        token_hash: sha256(token),
+        token_hint: `${token.slice(0, 7)}…${token.slice(-4)}`,
+        scopes: input.scopes,
+        created_by: ctx.actor.id,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await emit(tx, 'api_key.created', row.id, { id: row.id, scopes: row.scopes });
+    return row;
+  });
   return { ...toKey(row), token };
 }
 
@@ -184,9 +184,12 @@ export async function listApiKeys(ctx: Ctx): Promise<ApiKey[]> {
 }
 
 export async function revokeApiKey(ctx: Ctx, id: string): Promise<ApiKey> {
-  const row = await q(ctx.db).updateTable('api_key').set({ revoked_at: new Date() }).where('id', '=', id).where('revoked_at', 'is', null).returningAll().executeTakeFirst();
-  if (!row) throw notFound('API key', id, 'id');
+  const row = await inTx(ctx.db, async (tx) => {
+    const row = await q(tx).updateTable('api_key').set({ revoked_at: new Date() }).where('id', '=', id).where('revoked_at', 'is', null).returningAll().executeTakeFirst();
+    if (!row) throw notFound('API key', id, 'id');
+    await emit(tx, 'api_key.revoked', row.id, { id: row.id });
+    return row;
+  });
   forgetActor(row.id);
-  await emit(ctx.db, 'api_key.revoked', row.id, { id: row.id });
   return toKey(row);
 }

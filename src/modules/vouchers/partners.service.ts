@@ -1,4 +1,4 @@
-import { tables, type Executor } from '../../platform/db.js';
+import { inTx, tables, type Executor } from '../../platform/db.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { emit } from '../../platform/outbox.js';
@@ -15,20 +15,23 @@ export interface NewPartner {
 }
 
 export async function createPartner(ctx: Ctx, input: NewPartner): Promise<Partner> {
-  const row = await q(ctx.db)
-    .insertInto('partner')
-    .values({
-      id: newId('ptn'),
-      name: input.name,
-      contact: JSON.stringify(input.contact ?? {}),
-      currency: input.settlement.currency,
-      settlement_cycle: input.settlement.cycle,
-      payment_days: input.settlement.paymentDays,
-      notes: input.settlement.notes ?? null,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await emit(ctx.db, 'partner.created', row.id, { id: row.id, name: row.name });
+  const row = await inTx(ctx.db, async (tx) => {
+    const row = await q(tx)
+      .insertInto('partner')
+      .values({
+        id: newId('ptn'),
+        name: input.name,
+        contact: JSON.stringify(input.contact ?? {}),
+        currency: input.settlement.currency,
+        settlement_cycle: input.settlement.cycle,
+        payment_days: input.settlement.paymentDays,
+        notes: input.settlement.notes ?? null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await emit(tx, 'partner.created', row.id, { id: row.id, name: row.name });
+    return row;
+  });
   return toPartner(row);
 }
 
