@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { startTestApp, type TestApp } from './harness.js';
+import { onPostgres, startTestApp, type TestApp } from './harness.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -86,6 +86,13 @@ describe('platform', () => {
     expect((await t.call('GET', '/v1/staff', undefined, { token: kept.body.token })).status).toBe(200);
     expect((await t.call('GET', '/v1/staff')).body.data.map((u: any) => u.email)).not.toContain('unwritten@example.com');
     expect((await t.call('GET', '/v1/partners')).body.data.map((p: any) => p.name)).not.toContain('Unwritten');
+  });
+
+  it.runIf(onPostgres)('one email, five staff users added at once: one is made, the rest are told it exists', async () => {
+    const body = { email: 'Twice@Example.com', name: 'T', role: 'analyst', password: 'long enough pw' };
+    const made = await Promise.all(Array.from({ length: 5 }, () => t.call('POST', '/v1/staff', body)));
+    expect(made.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
+    for (const r of made.filter((r) => r.status === 409)) expect(r.body).toMatchObject({ code: 'already_exists', field: 'email' });
   });
 
   it('a replayed POST with the same Idempotency-Key returns the first response and creates nothing new', async () => {

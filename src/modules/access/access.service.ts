@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
-import { inTx, tables, type Executor } from '../../platform/db.js';
+import { inTx, tables, takeTurns, type Executor } from '../../platform/db.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId, newSecret } from '../../platform/ids.js';
 import { ROLE_SCOPES, requireScope, type Actor, type Role } from '../../platform/auth.js';
@@ -49,10 +49,11 @@ export async function createStaff(ctx: Ctx, input: NewStaff): Promise<StaffUser>
     throw new AppError('forbidden', 'only an owner can add an owner', { field: 'role' });
   }
   const email = input.email.toLowerCase();
-  const exists = await q(ctx.db).selectFrom('staff_user').select('id').where('email', '=', email).executeTakeFirst();
-  if (exists) throw new AppError('already_exists', `a staff user with email ${email} exists`, { field: 'email' });
   const passwordHash = await argonHash(input.password);
   const row = await inTx(ctx.db, async (tx) => {
+    await takeTurns(tx, [`staff_user.email:${email}`]);
+    const exists = await q(tx).selectFrom('staff_user').select('id').where('email', '=', email).executeTakeFirst();
+    if (exists) throw new AppError('already_exists', `a staff user with email ${email} exists`, { field: 'email' });
     const row = await q(tx)
       .insertInto('staff_user')
       .values({ id: newId('usr'), email, name: input.name, role: input.role, store_ids: input.storeIds ?? [], password_hash: passwordHash })

@@ -1,4 +1,4 @@
-import { inTx, type Executor } from '../../platform/db.js';
+import { inTx, takeTurns, type Executor } from '../../platform/db.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { emit } from '../../platform/outbox.js';
@@ -38,6 +38,7 @@ async function assertKindFree(db: Executor, channelKind: string | null, exceptId
 
 export async function createEarnRule(ctx: Ctx, input: EarnRuleInput): Promise<EarnRuleView> {
   return inTx(ctx.db, async (tx) => {
+    await takeTurns(tx, ['loyalty_earn_rule']);
     await assertKindFree(tx, input.channelKind);
     const row = await q(tx)
       .insertInto('loyalty_earn_rule')
@@ -51,6 +52,7 @@ export async function createEarnRule(ctx: Ctx, input: EarnRuleInput): Promise<Ea
 
 export async function updateEarnRule(ctx: Ctx, id: string, patch: Partial<EarnRuleInput>): Promise<EarnRuleView> {
   return inTx(ctx.db, async (tx) => {
+    await takeTurns(tx, ['loyalty_earn_rule']);
     if (patch.channelKind !== undefined) await assertKindFree(tx, patch.channelKind, id);
     const row = await q(tx)
       .updateTable('loyalty_earn_rule')
@@ -110,6 +112,7 @@ const tierColumns = (t: Partial<TierInput>) => ({
 /** Tiers apply to members as their spend is next recomputed (on the next confirmed earn or refund). */
 export async function createTier(ctx: Ctx, input: TierInput): Promise<TierView> {
   return inTx(ctx.db, async (tx) => {
+    await takeTurns(tx, ['loyalty_tier']);
     await assertThresholdFree(tx, input.minSpend);
     if (input.birthdayCouponTemplateId) await assertWalletTemplate({ ...ctx, db: tx }, input.birthdayCouponTemplateId, 'birthdayCouponTemplateId');
     const row = await q(tx).insertInto('loyalty_tier').values({ id: newId('tier'), ...tierColumns(input), name: input.name, min_spend: input.minSpend, birthday_coupon_template_id: input.birthdayCouponTemplateId }).returningAll().executeTakeFirstOrThrow();
@@ -120,6 +123,7 @@ export async function createTier(ctx: Ctx, input: TierInput): Promise<TierView> 
 
 export async function updateTier(ctx: Ctx, id: string, patch: Partial<TierInput>): Promise<TierView> {
   return inTx(ctx.db, async (tx) => {
+    await takeTurns(tx, ['loyalty_tier']);
     if (patch.minSpend !== undefined) await assertThresholdFree(tx, patch.minSpend, id);
     if (patch.birthdayCouponTemplateId) await assertWalletTemplate({ ...ctx, db: tx }, patch.birthdayCouponTemplateId, 'birthdayCouponTemplateId');
     const row = await q(tx).updateTable('loyalty_tier').set({ ...tierColumns(patch), updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirst();

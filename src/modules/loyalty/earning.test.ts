@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../tests/harness.js';
+import { onPostgres, startTestApp, type TestApp } from '../../../tests/harness.js';
 import { newId } from '../../platform/ids.js';
 import { emit } from '../../platform/outbox.js';
 import { channel, eventsOf, fulfilAndConfirm, lotSum, membership, newCustomer, ok, orderEvent, paidOrder, refund } from './test-fixtures.js';
@@ -166,5 +166,17 @@ describe('with real orders', () => {
     await ok(t.call('POST', `/v1/orders/${sale.id}/refunds`, { amount: 4_400, reason: 'one was broken' }), 201);
     await t.omni.worker.drain();
     expect((await membership(t, customerId)).frozen).toBe(264);
+  });
+});
+
+describe.runIf(onPostgres)('configured at once', () => {
+  it('five earn rules for one channel kind, and five tiers at one threshold, sent at once: one each is made, the rest told why', async () => {
+    const five = <T,>(f: (i: number) => Promise<T>) => Promise.all(Array.from({ length: 5 }, (_, i) => f(i)));
+    const rules = await five((i) => t.call('POST', '/v1/loyalty/earn-rules', { name: `App ${i}`, channelKind: 'app', pointsPerUnit: i + 1 }));
+    const tiers = await five((i) => t.call('POST', '/v1/loyalty/tiers', { name: `Platinum ${i}`, minSpend: 777_700 }));
+    for (const [made, field] of [[rules, 'channelKind'], [tiers, 'minSpend']] as const) {
+      expect(made.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
+      for (const r of made.filter((r) => r.status === 409)) expect(r.body).toMatchObject({ code: 'already_exists', field });
+    }
   });
 });
