@@ -1,4 +1,4 @@
-import { tables, inTx, type Executor } from '../../platform/db.js';
+import { tables, inTx, takeTurns, type Executor, type Tx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { emit } from '../../platform/outbox.js';
 import type { Ctx } from '../../platform/context.js';
@@ -42,7 +42,9 @@ export async function bundlesContaining(db: Executor, componentIds: string[]): P
 
 /**
  * Defines (or replaces) what a bundle variant is made of. Bundles do not nest, and a variant that
- * holds stock of its own cannot become a bundle (its stock would silently stop counting).
+ * holds stock of its own cannot become a bundle (its stock would silently stop counting). No
+ * constraint can say either, so the definition takes turns with any other naming the same variants
+ * (and with stock being added to them, see `bundleTurns`) before it checks.
  */
 export async function setBundle(ctx: Ctx, variantId: string, components: BundleComponent[]): Promise<{ variantId: string; components: BundleComponent[] }> {
   const seen = new Set<string>();
@@ -53,6 +55,7 @@ export async function setBundle(ctx: Ctx, variantId: string, components: BundleC
   });
   await assertVariants(ctx, [{ id: variantId, field: 'variantId' }, ...components.map((c, i) => ({ id: c.variantId, field: `components.${i}.variantId` }))]);
   return inTx(ctx.db, async (tx) => {
+    await bundleTurns(tx, [variantId, ...components.map((c) => c.variantId)], 'exclusive');
     const nested = await q(tx).selectFrom('bundle_component').select('bundle_variant_id').where('bundle_variant_id', 'in', components.map((c) => c.variantId)).executeTakeFirst();
     if (nested) {
       const i = components.findIndex((c) => c.variantId === nested.bundle_variant_id);
@@ -71,6 +74,9 @@ export async function setBundle(ctx: Ctx, variantId: string, components: BundleC
     return { variantId, components: [...components].sort((a, b) => (a.variantId < b.variantId ? -1 : 1)) };
   });
 }
+
+/** Turns on variants as bundles: defining one is exclusive; stocking a variant, which must not be one, is shared. */
+export const bundleTurns = (tx: Tx, variantIds: string[], mode: 'exclusive' | 'shared') => takeTurns(tx, variantIds.map((id) => `bundle:${id}`), mode);
 
 export async function getBundle(ctx: Ctx, variantId: string): Promise<{ variantId: string; components: BundleComponent[] }> {
   const components = (await bundleComponents(ctx.db, [variantId])).get(variantId);

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { tables, inTx, type Executor } from '../../platform/db.js';
+import { tables, inTx, takeTurns, type Executor } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { emit } from '../../platform/outbox.js';
 import type { Ctx } from '../../platform/context.js';
@@ -74,6 +74,7 @@ export async function setSafetyStock(ctx: Ctx, channelId: string, input: { quant
   await getChannel(ctx, channelId, 'channelId');
   await assertVariants(ctx, input.variants.map((v, i) => ({ id: v.variantId, field: `variants.${i}.variantId` })));
   return inTx(ctx.db, async (tx) => {
+    await takeTurns(tx, [`channel_safety_stock:${channelId}`]);
     await q(tx).deleteFrom('channel_safety_stock').where('channel_id', '=', channelId).execute();
     const rows = [{ channel_id: channelId, variant_id: '', quantity: input.quantity }, ...input.variants.map((v) => ({ channel_id: channelId, variant_id: v.variantId, quantity: v.quantity }))];
     await q(tx).insertInto('channel_safety_stock').values(rows).execute();
@@ -95,6 +96,7 @@ export async function setOnlineCap(ctx: Ctx, locationId: string, input: { cap: n
   await assertLocations(ctx, [{ id: locationId, field: 'locationId' }]);
   await assertVariants(ctx, input.variants.map((v, i) => ({ id: v.variantId, field: `variants.${i}.variantId` })));
   return inTx(ctx.db, async (tx) => {
+    await takeTurns(tx, [`online_cap:${locationId}`]);
     await q(tx).deleteFrom('online_cap').where('location_id', '=', locationId).execute();
     const rows = [...(input.cap === null ? [] : [{ location_id: locationId, variant_id: '', cap: input.cap }]), ...input.variants.map((v) => ({ location_id: locationId, variant_id: v.variantId, cap: v.cap }))];
     if (rows.length) await q(tx).insertInto('online_cap').values(rows).execute();

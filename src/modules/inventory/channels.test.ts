@@ -217,3 +217,50 @@ describe('bundles', () => {
     await expectLevelsMatchLedger(t);
   });
 });
+
+describe.runIf(onPostgres)('settings changed at once', () => {
+  it('safety stock and online caps set by many at once: each answered, one of them stands whole', async () => {
+    const vs = await variants(t, 4);
+    const web = await channel(t, 'web');
+    const store = await location(t);
+    const inputs = vs.map((v, i) => ({ quantity: i + 1, variants: [{ variantId: v, quantity: 10 + i }] }));
+    const safety = await Promise.all(inputs.map((body) => t.call('PUT', `/v1/channels/${web}/safety-stock`, body)));
+    expect(safety.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    const caps = await Promise.all(vs.map((v, i) => t.call('PUT', `/v1/locations/${store}/online-cap`, { cap: i + 1, variants: [{ variantId: v, cap: 5 }] })));
+    expect(caps.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    const db = t.omni.database.db;
+    const rows = await db.selectFrom('channel_safety_stock').select(['variant_id', 'quantity']).where('channel_id', '=', web).orderBy('variant_id').execute();
+    const i = rows[0].quantity - 1;
+    expect(rows).toEqual([{ variant_id: '', quantity: i + 1 }, { variant_id: vs[i], quantity: 10 + i }]);
+    const capRows = await db.selectFrom('online_cap').select(['variant_id', 'cap']).where('location_id', '=', store).orderBy('variant_id').execute();
+    expect(capRows).toEqual([{ variant_id: '', cap: capRows[0].cap }, { variant_id: vs[capRows[0].cap - 1], cap: 5 }]);
+  });
+
+  it('bundles defined at once never nest, and a variant given stock at once never becomes one', async () => {
+    for (let round = 0; round < 5; round++) {
+      const [x, y, z, w] = await variants(t, 4);
+      // X made of Y, and Y made of Z: at most one of them can stand.
+      const nesting = await Promise.all([
+        t.call('PUT', `/v1/bundles/${x}`, { components: [{ variantId: y, quantity: 1 }] }),
+        t.call('PUT', `/v1/bundles/${y}`, { components: [{ variantId: z, quantity: 1 }] }),
+      ]);
+      expect(nesting.map((r) => r.status).sort()).toEqual([200, 400]);
+      // W made a bundle while stock of it is received and counted: the bundle or the stock, not both.
+      const store = await location(t);
+      const [bundle, received, counted] = await Promise.all([
+        t.call('PUT', `/v1/bundles/${w}`, { components: [{ variantId: z, quantity: 2 }] }),
+        t.call('POST', '/v1/stock/adjustments', { variantId: w, locationId: store, delta: 3, reason: 'receipt' }),
+        t.call('POST', '/v1/stock/counts', { locationId: store, lines: [{ variantId: w, counted: 2 }] }),
+      ]);
+      const stocked = [received, counted].filter((r) => r.status < 300).length;
+      if (bundle.status === 200) {
+        expect(stocked).toBe(0);
+        expect([received.body.code, counted.body.code]).toEqual(['bundle_has_no_stock', 'bundle_has_no_stock']);
+        expect(counted.body.field).toBe('lines.0.variantId');
+      } else {
+        expect(bundle.body.code).toBe('bundle_has_stock');
+        expect(stocked).toBeGreaterThan(0);
+      }
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { tables, inTx, type Executor } from '../../platform/db.js';
+import { tables, inTx, type Executor, type Tx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { emit } from '../../platform/outbox.js';
@@ -6,7 +6,7 @@ import type { Ctx } from '../../platform/context.js';
 import type { InventoryTables, MovementReason } from './inventory.tables.js';
 import { changeLevel, lockLevels, levelKey, toLevel, type Level } from './level-change.js';
 import { assertLocations, assertVariants } from './lookups.js';
-import { bundleComponents } from './bundles.service.js';
+import { bundleComponents, bundleTurns } from './bundles.service.js';
 import { bundleAvailability } from './availability.js';
 
 const q = (db: Executor) => tables<InventoryTables>(db);
@@ -56,10 +56,8 @@ export async function adjustStock(ctx: Ctx, input: Adjustment): Promise<Level> {
   if (input.reason !== 'adjustment' && input.delta < 0) throw new AppError('validation_failed', `a ${input.reason} adds stock: delta must be positive`, { field: 'delta' });
   await assertVariants(ctx, [{ id: input.variantId, field: 'variantId' }]);
   await assertLocations(ctx, [{ id: input.locationId, field: 'locationId' }]);
-  if ((await bundleComponents(ctx.db, [input.variantId])).size) {
-    throw new AppError('bundle_has_no_stock', 'a bundle is stocked through its components', { field: 'variantId' });
-  }
   return inTx(ctx.db, async (tx) => {
+    await refuseBundles(tx, [input.variantId], () => 'variantId');
     const level = await changeLevel(tx, {
       variantId: input.variantId,
       locationId: input.locationId,
@@ -73,6 +71,14 @@ export async function adjustStock(ctx: Ctx, input: Adjustment): Promise<Level> {
     }
     return level;
   });
+}
+
+/** Bundles hold no stock of their own: refused, naming the field of the first, after taking turns with their definition. */
+async function refuseBundles(tx: Tx, variantIds: string[], field: (i: number) => string): Promise<void> {
+  await bundleTurns(tx, variantIds, 'shared');
+  const bundles = await bundleComponents(tx, variantIds);
+  const i = variantIds.findIndex((id) => bundles.has(id));
+  if (i >= 0) throw new AppError('bundle_has_no_stock', `variant ${variantIds[i]} is a bundle, stocked through its components`, { field: field(i) });
 }
 
 export interface CountLine {
@@ -90,6 +96,7 @@ export async function countStock(ctx: Ctx, input: { locationId: string; lines: C
   await assertLocations(ctx, [{ id: input.locationId, field: 'locationId' }]);
   await assertVariants(ctx, input.lines.map((l, i) => ({ id: l.variantId, field: `lines.${i}.variantId` })));
   return inTx(ctx.db, async (tx) => {
+    await refuseBundles(tx, input.lines.map((l) => l.variantId), (i) => `lines.${i}.variantId`);
     const id = newId('cnt');
     const locked = await lockLevels(tx, input.lines.map((l) => ({ variantId: l.variantId, locationId: input.locationId })));
     const lines = [];
