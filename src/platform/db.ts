@@ -91,9 +91,10 @@ export async function inTx<R>(db: Executor, fn: (tx: Tx) => Promise<R>): Promise
  * this sees what the one before committed: for rules no constraint can hold (bundles do not nest)
  * and for checks that should answer with their own error rather than a unique violation. `shared`
  * holders go alongside each other and wait only for exclusive ones. Locks are taken in one global
- * order, so two callers naming several things never wait on each other in a cycle.
+ * order, so two callers naming several things never wait on each other in a cycle. Only inside a
+ * transaction: outside one a turn ends with its own statement.
  */
-export async function takeTurns(tx: Tx, names: string[], mode: 'exclusive' | 'shared' = 'exclusive'): Promise<void> {
+export async function takeTurns(tx: Executor, names: string[], mode: 'exclusive' | 'shared' = 'exclusive'): Promise<void> {
   if (!names.length) return;
   const lock = mode === 'shared' ? sql`pg_advisory_xact_lock_shared(h)` : sql`pg_advisory_xact_lock(h)`;
   await sql`SELECT count(${lock}) FROM (SELECT DISTINCT hashtextextended(n, 0) AS h FROM unnest(${names}::text[]) n ORDER BY h) s`.execute(tx);

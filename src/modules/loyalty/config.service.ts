@@ -7,7 +7,7 @@ import type { ChannelKind } from '../catalog/index.js';
 import { getCouponTemplate } from '../coupons/index.js';
 import type { EarnRuleRow, RewardRow } from './loyalty.tables.js';
 import { q } from './ledger.js';
-import { toTier, type TierView } from './tiers.service.js';
+import { TIERS, toTier, type TierView } from './tiers.service.js';
 
 /** What operators configure: earn rules, tiers and points-mall rewards. */
 
@@ -112,7 +112,7 @@ const tierColumns = (t: Partial<TierInput>) => ({
 /** Tiers apply to members as their spend is next recomputed (on the next confirmed earn or refund). */
 export async function createTier(ctx: Ctx, input: TierInput): Promise<TierView> {
   return inTx(ctx.db, async (tx) => {
-    await takeTurns(tx, ['loyalty_tier']);
+    await takeTurns(tx, [TIERS]);
     await assertThresholdFree(tx, input.minSpend);
     if (input.birthdayCouponTemplateId) await assertWalletTemplate({ ...ctx, db: tx }, input.birthdayCouponTemplateId, 'birthdayCouponTemplateId');
     const row = await q(tx).insertInto('loyalty_tier').values({ id: newId('tier'), ...tierColumns(input), name: input.name, min_spend: input.minSpend, birthday_coupon_template_id: input.birthdayCouponTemplateId }).returningAll().executeTakeFirstOrThrow();
@@ -123,7 +123,7 @@ export async function createTier(ctx: Ctx, input: TierInput): Promise<TierView> 
 
 export async function updateTier(ctx: Ctx, id: string, patch: Partial<TierInput>): Promise<TierView> {
   return inTx(ctx.db, async (tx) => {
-    await takeTurns(tx, ['loyalty_tier']);
+    await takeTurns(tx, [TIERS]);
     if (patch.minSpend !== undefined) await assertThresholdFree(tx, patch.minSpend, id);
     if (patch.birthdayCouponTemplateId) await assertWalletTemplate({ ...ctx, db: tx }, patch.birthdayCouponTemplateId, 'birthdayCouponTemplateId');
     const row = await q(tx).updateTable('loyalty_tier').set({ ...tierColumns(patch), updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirst();
@@ -135,6 +135,7 @@ export async function updateTier(ctx: Ctx, id: string, patch: Partial<TierInput>
 
 export async function deleteTier(ctx: Ctx, id: string): Promise<void> {
   await inTx(ctx.db, async (tx) => {
+    await takeTurns(tx, [TIERS]);
     const inUse = await q(tx).selectFrom('loyalty_member').select('id').where('tier_id', '=', id).limit(1).executeTakeFirst();
     if (inUse) throw new AppError('tier_in_use', `members are in tier ${id}; move its threshold instead`, { field: 'id' });
     const row = await q(tx).deleteFrom('loyalty_tier').where('id', '=', id).returning('id').executeTakeFirst();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onPostgres, startTestApp, type TestApp } from '../../../tests/harness.js';
 import { newId } from '../../platform/ids.js';
 import { emit } from '../../platform/outbox.js';
+import { recomputeTier } from './tiers.service.js';
 import { channel, eventsOf, fulfilAndConfirm, lotSum, membership, newCustomer, ok, orderEvent, paidOrder, refund } from './test-fixtures.js';
 
 let t: TestApp;
@@ -178,5 +179,26 @@ describe.runIf(onPostgres)('configured at once', () => {
       expect(made.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
       for (const r of made.filter((r) => r.status === 409)) expect(r.body).toMatchObject({ code: 'already_exists', field });
     }
+  });
+  it('a tier being deleted while a member moves into it is refused, and the member keeps a tier that exists', async () => {
+    const customerId = await newCustomer(t);
+    await fulfilAndConfirm(t, await paidOrder(t, { customerId, channelId: web, amount: 55_000 }), customerId, web);
+    // Tiers apply at the next recompute: the member is not in this one yet.
+    const tier = await ok(t.call('POST', '/v1/loyalty/tiers', { name: 'Jade', minSpend: 50_000 }), 201);
+    let moved!: () => void;
+    let release!: () => void;
+    const inTier = new Promise<void>((ok) => (moved = ok));
+    const held = new Promise<void>((ok) => (release = ok));
+    const recompute = t.omni.database.db.transaction().execute(async (tx) => {
+      await recomputeTier(tx, customerId);
+      moved();
+      await held;
+    });
+    await inTier;
+    const deleting = t.call('DELETE', `/v1/loyalty/tiers/${tier.id}`);
+    setTimeout(release, 200);
+    await recompute;
+    expect((await deleting).body).toMatchObject({ status: 409, code: 'tier_in_use' });
+    expect((await membership(t, customerId)).tier).toMatchObject({ id: tier.id, name: 'Jade' });
   });
 });

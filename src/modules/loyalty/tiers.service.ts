@@ -1,8 +1,11 @@
 import { sql } from 'kysely';
-import type { Executor } from '../../platform/db.js';
+import { takeTurns, type Executor } from '../../platform/db.js';
 import { emit } from '../../platform/outbox.js';
 import type { TierRow } from './loyalty.tables.js';
 import { q } from './ledger.js';
+
+/** The name tier changes and members' moves between tiers take turns on. */
+export const TIERS = 'loyalty_tier';
 import { loyaltySettings } from './loyalty.settings.js';
 import { tierForSpend } from './points-math.js';
 
@@ -45,8 +48,12 @@ export async function rollingSpend(db: Executor, customerId: string, now = new D
   return Number(r.spend);
 }
 
-/** Puts the member in the tier their spend earns now; announces a change. */
+/**
+ * Puts the member in the tier their spend earns now; announces a change. Takes turns with tier
+ * changes, so a tier is not deleted while a member moves into it.
+ */
 export async function recomputeTier(tx: Executor, customerId: string): Promise<void> {
+  await takeTurns(tx, [TIERS], 'shared');
   const member = await q(tx).selectFrom('loyalty_member').select(['id', 'tier_id']).where('customer_id', '=', customerId).executeTakeFirstOrThrow();
   const spend = await rollingSpend(tx, customerId);
   const tier = tierForSpend(await loadTiers(tx), spend);
