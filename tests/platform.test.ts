@@ -95,6 +95,16 @@ describe('platform', () => {
     for (const r of made.filter((r) => r.status === 409)) expect(r.body).toMatchObject({ code: 'already_exists', field: 'email' });
   });
 
+  it('a publishable key reads what the storefront shows, and no back-office data', async () => {
+    const pk = await t.apiKey(['catalog:read', 'inventory:read'], 'publishable');
+    const channel = (await t.call('POST', '/v1/channels', { code: 'pk-web', name: 'Web', kind: 'web', currency: 'CNY' })).body.id;
+    const shown = ['/v1/channels', `/v1/channels/${channel}`, `/v1/channels/${channel}/products`, '/v1/categories', '/v1/locations', '/v1/appointment-services', '/v1/stores/nearby?lat=31.2&lng=121.5'];
+    const hidden = ['/v1/products', '/v1/partners', '/v1/voucher-templates', '/v1/stock/movements', '/v1/reservations/res_any', '/v1/transfers/trf_any', `/v1/channels/${channel}/locations`, `/v1/channels/${channel}/stock-feed`];
+    const status = async (path: string) => [path, (await t.call('GET', path, undefined, { token: pk })).status];
+    expect(await Promise.all(shown.map(status))).toEqual(shown.map((p) => [p, 200]));
+    expect(await Promise.all(hidden.map(status))).toEqual(hidden.map((p) => [p, 403]));
+  });
+
   it('a replayed POST with the same Idempotency-Key returns the first response and creates nothing new', async () => {
     const headers = { 'idempotency-key': 'key-create-1' };
     const body = { name: 'once', scopes: ['catalog:read'] };

@@ -20,12 +20,17 @@ export type Access = { scope: string } | 'public' | 'authenticated';
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /** Shows what shoppers see: a publishable key may call it. No other scoped route is open to one. */
+    storefront?: boolean;
   }
   interface FastifyRequest {
     actor: Actor;
     ctx: Ctx;
   }
 }
+
+/** The config of a route that shows what shoppers see, so storefronts' publishable keys may read it. */
+export const storefrontRead = (scope: 'catalog:read' | 'inventory:read') => ({ access: { scope }, storefront: true });
 
 export interface HttpOptions {
   db: AnyDb;
@@ -87,6 +92,10 @@ export async function createHttp(opts: HttpOptions): Promise<FastifyInstance> {
       return;
     }
     requireScope(req.actor, access.scope);
+    // Publishable keys sit in storefront code anyone can read: not drafts, ledgers, partners or reports.
+    if (req.actor.kind === 'api_key' && req.actor.publishable && !req.routeOptions.config?.storefront) {
+      throw new AppError('forbidden', 'a publishable key reads only what the storefront shows; use a secret key or staff sign-in', { scope: access.scope });
+    }
   });
 
   registerIdempotency(app, opts.db);

@@ -19,6 +19,7 @@ import {
   staffBookingSchema,
   STATUSES,
 } from './appointments.schemas.js';
+import { storefrontRead } from '../../platform/http.js';
 
 const idParams = z.object({ id: z.string() });
 const list = z.object({ data: z.array(appointmentSchema) });
@@ -27,7 +28,7 @@ export function appointmentsRoutes(app: FastifyInstance): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['Appointments'];
   const shopperTags = ['Shopper appointments'];
-  const catalogRead = { access: { scope: 'catalog:read' } };
+  const shown = storefrontRead('catalog:read');
   const catalogWrite = { access: { scope: 'catalog:write' } };
   const read = { access: { scope: 'orders:read' } };
   const write = { access: { scope: 'orders:write' } };
@@ -39,7 +40,7 @@ export function appointmentsRoutes(app: FastifyInstance): void {
   }, async (req, reply) => reply.code(201).send(await services.createService(req.ctx, req.body)));
 
   r.get('/v1/appointment-services', {
-    config: catalogRead,
+    config: shown,
     schema: {
       tags,
       summary: 'List bookable services',
@@ -53,7 +54,7 @@ export function appointmentsRoutes(app: FastifyInstance): void {
   }, async (req) => ({ data: await services.listServices(req.ctx, req.query) }));
 
   r.get('/v1/appointment-services/:id', {
-    config: catalogRead,
+    config: shown,
     schema: { tags, summary: 'Get a bookable service', params: idParams, response: { 200: serviceSchema } },
   }, async (req) => services.getService(req.ctx, req.params.id));
 

@@ -6,11 +6,12 @@ import { channelSchema, effectivePriceSchema, idParams, mediaSchema, newChannelS
 import { createChannel, getChannel, listChannels, updateChannel } from './channels.service.js';
 import { listListings, listOnChannel, unlistFromChannel } from './listings.service.js';
 import { findPriceInconsistencies } from './price-report.service.js';
-import { denyPublishable } from './publishable.js';
 import { listChannelProducts } from './storefront.service.js';
 import { cachedPage } from './storefront-cache.js';
+import { storefrontRead } from '../../platform/http.js';
 
 const read = { access: { scope: 'catalog:read' } };
+const shown = storefrontRead('catalog:read');
 const write = { access: { scope: 'catalog:write' } };
 
 const selectionSchema = z.object({
@@ -63,12 +64,12 @@ export function channelRoutes(app: FastifyInstance): void {
   }, async (req, reply) => reply.code(201).send(await createChannel(req.ctx, req.body)));
 
   r.get('/v1/channels', {
-    config: read,
+    config: shown,
     schema: { tags, summary: 'List sales channels', response: { 200: z.object({ data: z.array(channelSchema) }) } },
   }, async (req) => ({ data: await listChannels(req.ctx) }));
 
   r.get('/v1/channels/:id', {
-    config: read,
+    config: shown,
     schema: { tags, summary: 'Get a sales channel', params: idParams, response: { 200: channelSchema } },
   }, async (req) => getChannel(req.ctx, req.params.id));
 
@@ -78,7 +79,7 @@ export function channelRoutes(app: FastifyInstance): void {
   }, async (req) => updateChannel(req.ctx, req.params.id, req.body));
 
   r.get('/v1/channels/:id/products', {
-    config: read,
+    config: shown,
     // The hottest read of a storefront. listChannelProducts builds every field by hand, typed
     // against this schema, and the page is kept as the JSON it is sent as (storefront-cache.ts).
     // The schema still documents the answer.
@@ -103,7 +104,6 @@ export function channelRoutes(app: FastifyInstance): void {
 
   r.get('/v1/channels/:id/listings', {
     config: read,
-    preHandler: denyPublishable,
     schema: {
       tags,
       summary: 'Variants listed on a channel',
@@ -137,7 +137,6 @@ export function channelRoutes(app: FastifyInstance): void {
 
   r.get('/v1/prices/inconsistencies', {
     config: read,
-    preHandler: denyPublishable,
     schema: {
       tags,
       summary: 'Where a price differs from one-price-everywhere, and listed variants without a price',

@@ -18,10 +18,11 @@ import {
 import { createCategory, getCategory, listCategories, updateCategory } from './categories.service.js';
 import { getVariantPrices, setVariantPrices } from './prices.service.js';
 import { createProduct, getProduct, listProducts, updateProduct } from './products.service.js';
-import { denyPublishable } from './publishable.js';
 import { addVariant, updateVariant } from './variants.service.js';
+import { storefrontRead } from '../../platform/http.js';
 
 const read = { access: { scope: 'catalog:read' } };
+const shown = storefrontRead('catalog:read');
 const write = { access: { scope: 'catalog:write' } };
 const pricesBody = z.object({ prices: z.array(newPriceSchema).max(500).describe('the full price list: default prices and explicit channel prices') });
 const pricesResponse = z.object({ variantId: z.string(), prices: z.array(priceEntrySchema) });
@@ -36,12 +37,12 @@ export function productRoutes(app: FastifyInstance): void {
   }, async (req, reply) => reply.code(201).send(await createCategory(req.ctx, req.body)));
 
   r.get('/v1/categories', {
-    config: read,
+    config: shown,
     schema: { tags, summary: 'List every category (build the tree from parentId)', response: { 200: z.object({ data: z.array(categorySchema) }) } },
   }, async (req) => ({ data: await listCategories(req.ctx) }));
 
   r.get('/v1/categories/:id', {
-    config: read,
+    config: shown,
     schema: { tags, summary: 'Get a category', params: idParams, response: { 200: categorySchema } },
   }, async (req) => getCategory(req.ctx, req.params.id));
 
@@ -63,7 +64,6 @@ export function productRoutes(app: FastifyInstance): void {
 
   r.get('/v1/products', {
     config: read,
-    preHandler: denyPublishable,
     schema: {
       tags,
       summary: 'List products with their variants and prices',
@@ -78,7 +78,6 @@ export function productRoutes(app: FastifyInstance): void {
 
   r.get('/v1/products/:id', {
     config: read,
-    preHandler: denyPublishable,
     schema: { tags, summary: 'Get a product with its media, variants and prices', params: idParams, response: { 200: productSchema } },
   }, async (req) => getProduct(req.ctx, req.params.id));
 
@@ -102,7 +101,6 @@ export function productRoutes(app: FastifyInstance): void {
 
   r.get('/v1/variants/:id/prices', {
     config: read,
-    preHandler: denyPublishable,
     schema: { tags, summary: "A variant's default prices and explicit channel prices", params: idParams, response: { 200: pricesResponse } },
   }, async (req) => ({ variantId: req.params.id, prices: await getVariantPrices(req.ctx, req.params.id) }));
 

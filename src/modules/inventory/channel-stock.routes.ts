@@ -9,8 +9,10 @@ import { allocateStock, STRATEGIES } from './allocation.service.js';
 import { getBundle, setBundle } from './bundles.service.js';
 import { availabilitySchema, expiresSchema, idList, quantity, referenceSchema, reservationSchema } from './inventory.schemas.js';
 import { storeBound } from './inventory.routes.js';
+import { storefrontRead } from '../../platform/http.js';
 
 const read = { access: { scope: 'inventory:read' } };
+const shown = storefrontRead('inventory:read');
 const write = { access: { scope: 'inventory:write' } };
 const channelParams = z.object({ id: z.string().describe('channel id') });
 const units = z.number().int().min(0).max(10_000_000);
@@ -78,7 +80,7 @@ export function channelStockRoutes(app: FastifyInstance): void {
   });
 
   r.get('/v1/channels/:id/availability', {
-    config: read,
+    config: shown,
     schema: {
       tags,
       summary: 'Available-to-promise per variant on a channel',
@@ -152,7 +154,7 @@ export function channelStockRoutes(app: FastifyInstance): void {
   });
 
   r.get('/v1/bundles/:variantId', {
-    config: read,
+    config: shown,
     schema: { tags, summary: 'A bundle\'s components', params: z.object({ variantId: z.string() }), response: { 200: bundleSchema } },
   }, async (req) => getBundle(req.ctx, req.params.variantId));
 }

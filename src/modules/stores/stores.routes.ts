@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import * as locations from './locations.service.js';
 import { findNearbyStores } from './nearby.service.js';
 import { latSchema, lngSchema, locationPatchSchema, locationView, LOCATION_KINDS, newLocationSchema, SERVICES } from './stores.schemas.js';
+import { storefrontRead } from '../../platform/http.js';
 
 const nearbyStoreSchema = locationView.extend({
   distanceM: z.number().int().describe('great-circle distance from the point, in metres'),
@@ -19,7 +20,7 @@ const idParams = z.object({ id: z.string().describe('location id (loc_…)') });
 export function storesRoutes(app: FastifyInstance): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['Stores'];
-  const read = { access: { scope: 'catalog:read' } };
+  const shown = storefrontRead('catalog:read');
   const write = { access: { scope: 'catalog:write' } };
 
   r.post('/v1/locations', {
@@ -28,7 +29,7 @@ export function storesRoutes(app: FastifyInstance): void {
   }, async (req, reply) => reply.code(201).send(await locations.createLocation(req.ctx, req.body)));
 
   r.get('/v1/locations', {
-    config: read,
+    config: shown,
     schema: {
       tags,
       summary: 'List stores and warehouses (works with a publishable key)',
@@ -49,7 +50,7 @@ export function storesRoutes(app: FastifyInstance): void {
   });
 
   r.get('/v1/locations/:id', {
-    config: read,
+    config: shown,
     schema: { tags, summary: 'Get a store or warehouse', params: idParams, response: { 200: locationView } },
   }, async (req) => locations.getLocation(req.ctx, req.params.id));
 
@@ -65,7 +66,7 @@ export function storesRoutes(app: FastifyInstance): void {
   }, async (req) => locations.updateLocation(req.ctx, req.params.id, req.body));
 
   r.get('/v1/stores/nearby', {
-    config: read,
+    config: shown,
     schema: {
       tags,
       summary: 'Store locator: nearest active stores, open now or not, with stock of variants',
