@@ -1,5 +1,6 @@
 import type { ModuleHost } from '../../platform/module.js';
 import { registerErrorStatus } from '../../platform/errors.js';
+import { refundedThroughOwner } from '../payments/index.js';
 import { cartRoutes } from './carts.routes.js';
 import { orderRoutes } from './orders.routes.js';
 import { onPaymentsCaptured } from './order-payments.js';
@@ -22,6 +23,7 @@ export function register(host: ModuleHost): void {
     refund_exceeds_paid: 422,
     order_waiting: 409,
   });
+  refundedThroughOwner('order', 'POST /v1/orders/{id}/refunds');
   cartRoutes(host.app);
   orderRoutes(host.app);
   host.handlers.onBatch(onPaymentsCaptured);

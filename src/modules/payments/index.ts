@@ -6,7 +6,7 @@ import { sendTestCallbacks } from './test-provider-callbacks.js';
 
 /** Payments through pluggable providers (manual, test), refunds, and provider webhooks. */
 export function register(host: ModuleHost): void {
-  registerErrorStatus({ refund_exceeds_payment: 409, invalid_signature: 400 });
+  registerErrorStatus({ refund_exceeds_payment: 409, refund_through_owner: 409, invalid_signature: 400 });
   configuredTestSecret(); // a malformed PAYMENTS_TEST_SECRET stops the server at start
   paymentsRoutes(host.app);
   // The public URL is read per round: it names where this server's own webhook route answers.
@@ -14,6 +14,6 @@ export function register(host: ModuleHost): void {
 }
 
 export { createPayment, getPayment, listPayments, type Payment, type NewPayment } from './payments.service.js';
-export { refundPayment, type Refund } from './refunds.service.js';
+export { refundPayment, refundedThroughOwner, type Refund } from './refunds.service.js';
 export type { PaymentProvider, ProviderNotice, ProviderStep } from './provider.js';
 export type { PaymentStatus, PaymentMethod } from './payments.tables.js';

@@ -5,7 +5,7 @@ import { amountSchema } from '../../platform/money.js';
 import { notFound } from '../../platform/errors.js';
 import { PAYMENT_METHODS, PAYMENT_STATUSES } from './payments.tables.js';
 import { PROVIDERS, applyNotices, getPayment, listPayments } from './payments.service.js';
-import { listRefunds, refundPayment } from './refunds.service.js';
+import { listRefunds, refundPaymentDirectly } from './refunds.service.js';
 
 const refundSchema = z.object({
   id: z.string(),
@@ -57,11 +57,12 @@ export function paymentsRoutes(app: FastifyInstance): void {
     schema: {
       tags,
       summary: 'Refund part or all of a captured payment',
+      description: "A payment for an order is refunded through the order (`POST /v1/orders/{id}/refunds`), which keeps the order's refunded total and status; here it is refused with `refund_through_owner`.",
       params: idParams,
       body: z.object({ amount: amountSchema.min(1), reason: z.string().max(500).optional() }),
       response: { 201: refundSchema },
     },
-  }, async (req, reply) => reply.code(201).send(await refundPayment(req.ctx, { paymentId: req.params.id, ...req.body })));
+  }, async (req, reply) => reply.code(201).send(await refundPaymentDirectly(req.ctx, { paymentId: req.params.id, ...req.body })));
 
   // A provider signs the exact bytes it sends, so this route reads the body as raw text; the
   // encapsulated scope keeps that parser away from every other route.

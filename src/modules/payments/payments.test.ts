@@ -21,6 +21,8 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const order = () => ({ type: 'order', id: `ord_test${++n}` });
+/** Something paid for that has no refund rules of its own, so its payment is refunded directly. */
+const deposit = () => ({ type: 'deposit', id: `dep_test${++n}` });
 const payment = async (id: string) => (await t.call('GET', `/v1/payments/${id}`)).body;
 const eventsFor = async (id: string) =>
   (await t.call('GET', '/v1/events?type=payment.*&limit=500')).body.data.filter((e: any) => e.aggregateId === id);
@@ -211,7 +213,7 @@ describe('test provider secret', () => {
 
 describe('refunds', () => {
   it('refund part by part up to the captured amount and no further', async () => {
-    const p = await createPayment(sys, { reference: order(), amount: 1000, currency: 'CNY', provider: 'manual', method: 'card' });
+    const p = await createPayment(sys, { reference: deposit(), amount: 1000, currency: 'CNY', provider: 'manual', method: 'card' });
     const first = await t.call('POST', `/v1/payments/${p.id}/refunds`, { amount: 300, reason: 'one item returned' });
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ paymentId: p.id, amount: 300, currency: 'CNY', status: 'succeeded' });
@@ -233,7 +235,7 @@ describe('refunds', () => {
   });
 
   it('refuse payments that were never captured, and need orders:write', async () => {
-    const pending = await createPayment(sys, { reference: order(), amount: 1000, currency: 'CNY', provider: 'test' });
+    const pending = await createPayment(sys, { reference: deposit(), amount: 1000, currency: 'CNY', provider: 'test' });
     const res = await t.call('POST', `/v1/payments/${pending.id}/refunds`, { amount: 100 });
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('invalid_state');
@@ -243,8 +245,17 @@ describe('refunds', () => {
     expect((await t.call('GET', `/v1/payments/${pending.id}`, undefined, { token: analyst })).status).toBe(200);
   });
 
+  it("an order's payment is refunded through the order, not directly", async () => {
+    const ref = order();
+    const p = await createPayment(sys, { reference: ref, amount: 1000, currency: 'CNY', provider: 'manual', method: 'card' });
+    const res = await t.call('POST', `/v1/payments/${p.id}/refunds`, { amount: 100 });
+    expect(res.body).toMatchObject({ status: 409, code: 'refund_through_owner', field: 'id', reference: ref });
+    expect(res.body.detail).toContain(`POST /v1/orders/${ref.id}/refunds`);
+    expect(await payment(p.id)).toMatchObject({ status: 'captured', refundedAmount: 0, refunds: [] });
+  });
+
   it('concurrent refunds never exceed the captured amount', async () => {
-    const p = await createPayment(sys, { reference: order(), amount: 1000, currency: 'CNY', provider: 'manual', method: 'cash' });
+    const p = await createPayment(sys, { reference: deposit(), amount: 1000, currency: 'CNY', provider: 'manual', method: 'cash' });
     const results = await Promise.all(Array.from({ length: 10 }, () => t.call('POST', `/v1/payments/${p.id}/refunds`, { amount: 300 })));
     expect(results.filter((r) => r.status === 201)).toHaveLength(3);
     expect(results.filter((r) => r.status === 409).every((r) => r.body.code === 'refund_exceeds_payment')).toBe(true);

@@ -5,7 +5,7 @@ import { newId } from '../../platform/ids.js';
 import { emit } from '../../platform/outbox.js';
 import type { Ctx } from '../../platform/context.js';
 import type { PaymentsTables, RefundStatus } from './payments.tables.js';
-import { PROVIDERS, toPayment } from './payments.service.js';
+import { PROVIDERS, getPayment, toPayment } from './payments.service.js';
 
 const q = (db: Executor) => tables<PaymentsTables>(db);
 
@@ -28,6 +28,26 @@ const toRefund = (r: Selectable<PaymentsTables['refund']>): Refund => ({
   status: r.status,
   createdAt: new Date(r.created_at).toISOString(),
 });
+
+/**
+ * Reference types whose payments are refunded only through what they pay for, which keeps its own
+ * refunded total and rules (an order: its status, its stores' clerks): type → the route to use.
+ */
+const OWNED = new Map<string, string>();
+
+export function refundedThroughOwner(referenceType: string, route: string): void {
+  OWNED.set(referenceType, route);
+}
+
+/** A refund asked of the payment itself: refused for a payment whose owner refunds it. */
+export async function refundPaymentDirectly(ctx: Ctx, input: { paymentId: string; amount: number; reason?: string }): Promise<Refund> {
+  const { reference } = await getPayment(ctx, input.paymentId);
+  const route = OWNED.get(reference.type);
+  if (route) {
+    throw new AppError('refund_through_owner', `this payment is for ${reference.type} ${reference.id}: refund it with ${route.replace('{id}', reference.id)}`, { field: 'id', reference });
+  }
+  return refundPayment(ctx, input);
+}
 
 /**
  * Refunds part or all of a captured payment. The refunded total moves by one conditional update that
