@@ -105,6 +105,14 @@ describe('platform', () => {
     expect(await Promise.all(hidden.map(status))).toEqual(hidden.map((p) => [p, 403]));
   });
 
+  it('staff are added with no more permissions than whoever adds them holds', async () => {
+    const staffKey = await t.apiKey(['access:write', '*:read']);
+    const add = (email: string, role: string, token?: string) => t.call('POST', '/v1/staff', { email, name: 'N', role, password: 'long enough pw' }, token ? { token } : {});
+    for (const role of ['owner', 'operator']) expect((await add(`${role}-by-key@example.com`, role, staffKey)).body).toMatchObject({ status: 403, field: 'role' });
+    expect((await add('analyst-by-key@example.com', 'analyst', staffKey)).status).toBe(201);
+    expect((await add('owner-by-owner@example.com', 'owner')).status).toBe(201);
+  });
+
   it('a replayed POST with the same Idempotency-Key returns the first response and creates nothing new', async () => {
     const headers = { 'idempotency-key': 'key-create-1' };
     const body = { name: 'once', scopes: ['catalog:read'] };

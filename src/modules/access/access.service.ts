@@ -4,7 +4,7 @@ import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import { inTx, tables, takeTurns, type Executor } from '../../platform/db.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId, newSecret } from '../../platform/ids.js';
-import { ROLE_SCOPES, requireScope, type Actor, type Role } from '../../platform/auth.js';
+import { ROLE_SCOPES, hasScope, requireScope, type Actor, type Role } from '../../platform/auth.js';
 import { emit } from '../../platform/outbox.js';
 import { forgetActor, forgetToken } from '../../platform/auth-cache.js';
 import type { Ctx } from '../../platform/context.js';
@@ -44,10 +44,9 @@ export async function createStaff(ctx: Ctx, input: NewStaff): Promise<StaffUser>
   if (input.role === 'clerk' && !input.storeIds?.length) {
     throw new AppError('validation_failed', 'a clerk belongs to at least one store', { field: 'storeIds' });
   }
-  // Only an owner makes another owner.
-  if (input.role === 'owner' && ctx.actor.kind === 'staff' && ctx.actor.role !== 'owner') {
-    throw new AppError('forbidden', 'only an owner can add an owner', { field: 'role' });
-  }
+  // Nobody hands out more than they hold: only an owner adds an owner, and a key adds only roles within its scopes.
+  const beyond = ROLE_SCOPES[input.role].find((s) => !hasScope(ctx.actor.scopes, s));
+  if (beyond) throw new AppError('forbidden', `a ${input.role} may do more than you can (${beyond})`, { field: 'role' });
   const email = input.email.toLowerCase();
   const passwordHash = await argonHash(input.password);
   const row = await inTx(ctx.db, async (tx) => {
