@@ -38,9 +38,12 @@ export function requireScope(actor: Actor, needed: string): void {
   if (!hasScope(actor.scopes, needed)) throw new AppError('forbidden', `this requires the ${needed} permission`, { scope: needed });
 }
 
+/** The stores a store-bound actor (a clerk) is limited to; null for everyone else. */
+export const boundStores = (actor: Actor): string[] | null => (actor.kind === 'staff' && actor.role === 'clerk' ? actor.storeIds : null);
+
 /** Store-scoped staff (clerks) act only at their own stores; everyone else is not store-bound. */
 export function canActAtStore(actor: Actor, locationId: string): boolean {
-  return !(actor.kind === 'staff' && actor.role === 'clerk') || actor.storeIds.includes(locationId);
+  return boundStores(actor)?.includes(locationId) ?? true;
 }
 
 export function requireStore(actor: Actor, locationId: string, field = 'locationId'): void {

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { requireStore, type Actor } from '../../platform/auth.js';
+import { canActAtStore, requireStore, type Actor } from '../../platform/auth.js';
 import type { Ctx } from '../../platform/context.js';
 import { adjustStock, countStock, listMovements, MANUAL_REASONS, stockAt } from './levels.service.js';
-import { confirmReservation, getReservation, releaseReservation, reserveStock } from './reservations.service.js';
+import { confirmReservation, getReservation, releaseReservation, reserveStock, type Reservation } from './reservations.service.js';
 import { cancelTransfer, createTransfer, getTransfer, receiveTransfer, shipTransfer } from './transfers.service.js';
 import { expiresSchema, idList, levelSchema, quantity, referenceSchema, reservationSchema, transferSchema } from './inventory.schemas.js';
 
@@ -15,9 +15,11 @@ const idParams = z.object({ id: z.string() });
 /** Clerks act only at their stores; the lookup is skipped for everyone else. */
 export const storeBound = (actor: Actor) => actor.kind === 'staff' && actor.role === 'clerk';
 
-async function requireReservationStores(ctx: Ctx, id: string): Promise<void> {
-  if (!storeBound(ctx.actor)) return;
-  for (const l of (await getReservation(ctx, id)).lines) requireStore(ctx.actor, l.locationId, 'id');
+/** The reservation, if every line of it is at the actor's stores. */
+async function reservationAtOwnStores(ctx: Ctx, id: string): Promise<Reservation> {
+  const reservation = await getReservation(ctx, id);
+  for (const l of reservation.lines) requireStore(ctx.actor, l.locationId, 'id');
+  return reservation;
 }
 
 /** Stock levels, the ledger, adjustments, counts, reservations and transfers. */
@@ -104,13 +106,13 @@ export function inventoryRoutes(app: FastifyInstance): void {
   r.get('/v1/reservations/:id', {
     config: read,
     schema: { tags, summary: 'A reservation and its lines', params: idParams, response: { 200: reservationSchema } },
-  }, async (req) => getReservation(req.ctx, req.params.id));
+  }, async (req) => reservationAtOwnStores(req.ctx, req.params.id));
 
   r.post('/v1/reservations/:id/confirm', {
     config: write,
     schema: { tags, summary: 'Confirm: the reserved units are sold and leave on hand', params: idParams, response: { 200: reservationSchema } },
   }, async (req) => {
-    await requireReservationStores(req.ctx, req.params.id);
+    await reservationAtOwnStores(req.ctx, req.params.id);
     return confirmReservation(req.ctx, req.params.id);
   });
 
@@ -118,7 +120,7 @@ export function inventoryRoutes(app: FastifyInstance): void {
     config: write,
     schema: { tags, summary: 'Release: the reserved units become available again', params: idParams, response: { 200: reservationSchema } },
   }, async (req) => {
-    await requireReservationStores(req.ctx, req.params.id);
+    await reservationAtOwnStores(req.ctx, req.params.id);
     return releaseReservation(req.ctx, req.params.id);
   });
 
@@ -143,7 +145,12 @@ export function inventoryRoutes(app: FastifyInstance): void {
   r.get('/v1/transfers/:id', {
     config: read,
     schema: { tags, summary: 'A transfer', params: idParams, response: { 200: transferSchema } },
-  }, async (req) => getTransfer(req.ctx, req.params.id));
+  }, async (req) => {
+    const transfer = await getTransfer(req.ctx, req.params.id);
+    // Either end's staff see it: one sends it, the other waits for it.
+    if (!canActAtStore(req.actor, transfer.destinationLocationId)) requireStore(req.actor, transfer.sourceLocationId, 'id');
+    return transfer;
+  });
 
   r.post('/v1/transfers/:id/ship', {
     config: write,

@@ -3,6 +3,7 @@ import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { emit } from '../../platform/outbox.js';
 import type { Ctx } from '../../platform/context.js';
+import { boundStores, requireStore } from '../../platform/auth.js';
 import type { InventoryTables, MovementReason } from './inventory.tables.js';
 import { changeLevel, lockLevels, levelKey, toLevel, type Level } from './level-change.js';
 import { assertLocations, assertVariants } from './lookups.js';
@@ -135,7 +136,13 @@ export interface MovementView {
 export async function listMovements(ctx: Ctx, f: { variantId?: string; locationId?: string; reason?: MovementReason; referenceId?: string; cursor?: string; limit: number }) {
   let query = q(ctx.db).selectFrom('stock_movement').selectAll().orderBy('id', 'desc').limit(f.limit + 1);
   if (f.variantId) query = query.where('variant_id', '=', f.variantId);
-  if (f.locationId) query = query.where('location_id', '=', f.locationId);
+  if (f.locationId) {
+    requireStore(ctx.actor, f.locationId);
+    query = query.where('location_id', '=', f.locationId);
+  }
+  // A clerk reads the ledger of their own stores: its lines name orders, staff and notes.
+  const stores = boundStores(ctx.actor);
+  if (stores) query = query.where('location_id', 'in', stores.length ? stores : ['']);
   if (f.reason) query = query.where('reason', '=', f.reason);
   if (f.referenceId) query = query.where('reference_id', '=', f.referenceId);
   if (f.cursor) query = query.where('id', '<', f.cursor);

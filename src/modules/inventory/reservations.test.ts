@@ -159,6 +159,24 @@ describe('reservations', () => {
     expect(await level(t, v, other)).toMatchObject({ onHand: 5, reserved: 1 });
   });
 
+  it("a clerk reads the ledger, reservations and transfers of their own stores, not another's", async () => {
+    const [v] = await variants(t);
+    const third = await location(t);
+    await receive(t, v, store, 5);
+    await receive(t, v, other, 5);
+    await receive(t, v, third, 5);
+    const clerk = await t.staff('clerk', [store]);
+    const ledger = await t.call('GET', `/v1/stock/movements?variantId=${v}`, undefined, { token: clerk });
+    expect(ledger.body.data.map((m: any) => m.locationId)).toEqual([store]);
+    expect((await t.call('GET', `/v1/stock/movements?locationId=${other}`, undefined, { token: clerk })).body).toMatchObject({ status: 403, code: 'store_out_of_scope' });
+    const foreign = await t.call('POST', '/v1/reservations', { lines: [{ variantId: v, locationId: other, quantity: 1 }] });
+    expect((await t.call('GET', `/v1/reservations/${foreign.body.id}`, undefined, { token: clerk })).status).toBe(403);
+    const toMe = await t.call('POST', '/v1/transfers', { sourceLocationId: other, destinationLocationId: store, lines: [{ variantId: v, quantity: 1 }] });
+    const elsewhere = await t.call('POST', '/v1/transfers', { sourceLocationId: other, destinationLocationId: third, lines: [{ variantId: v, quantity: 1 }] });
+    expect((await t.call('GET', `/v1/transfers/${toMe.body.id}`, undefined, { token: clerk })).status).toBe(200);
+    expect((await t.call('GET', `/v1/transfers/${elsewhere.body.id}`, undefined, { token: clerk })).status).toBe(403);
+  });
+
   it('every change of a level writes stock.changed with the new numbers', async () => {
     const [v] = await variants(t);
     await receive(t, v, store, 4);

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { tables, type Executor } from '../../platform/db.js';
 import { notFound } from '../../platform/errors.js';
-import type { Actor } from '../../platform/auth.js';
+import { boundStores } from '../../platform/auth.js';
 import type { Ctx } from '../../platform/context.js';
 import type { VoucherStatus, VouchersTables } from './vouchers.tables.js';
 import { toVoucher, type Voucher } from './vouchers.types.js';
@@ -21,9 +21,6 @@ export interface VoucherFilter {
   after?: string;
   limit: number;
 }
-
-/** The stores a clerk works at, or null for anyone not bound to stores. */
-const clerkStores = (a: Actor): string[] | null => (a.kind === 'staff' && a.role === 'clerk' ? a.storeIds : null);
 
 /** The vouchers redeemable at one of `places`. */
 function validAtAny(places: PlaceOwner[]) {
@@ -47,7 +44,7 @@ export async function listVouchers(ctx: Ctx, f: VoucherFilter): Promise<{ data: 
   if (f.status) query = query.where('status', '=', f.status);
   if (f.after) query = query.where('id', '<', f.after);
   if (f.locationId) query = query.where(validAtAny([...(await loadPlaces(ctx, [f.locationId])).values()]));
-  const stores = clerkStores(ctx.actor);
+  const stores = boundStores(ctx.actor);
   if (stores) query = query.where(validAtAny([...(await loadPlaces(ctx, stores)).values()]));
   const rows = await query.execute();
   const page = rows.slice(0, f.limit);
@@ -57,7 +54,7 @@ export async function listVouchers(ctx: Ctx, f: VoucherFilter): Promise<{ data: 
 /** One voucher; a clerk sees it only when it is redeemable at one of their stores. */
 export async function getVoucher(ctx: Ctx, id: string): Promise<Voucher> {
   let query = q(ctx.db).selectFrom('voucher').selectAll().where('id', '=', id);
-  const stores = clerkStores(ctx.actor);
+  const stores = boundStores(ctx.actor);
   if (stores) query = query.where(validAtAny([...(await loadPlaces(ctx, stores)).values()]));
   const row = await query.executeTakeFirst();
   if (!row) throw notFound('voucher', id, 'id');
