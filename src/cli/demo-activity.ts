@@ -12,14 +12,15 @@ export type Fulfillment = { type: 'pickup'; locationId: string } | { type: 'deli
 export interface Contact { email?: string; phone?: string; name?: string }
 
 /**
- * An online order from cart to checkout, paid by a manual QR payment (it captures at once). Service
- * lines need no fulfilment: checkout issues their vouchers.
+ * An online order: the cart built with `token` (a storefront's key), then checked out with a QR
+ * payment that the caller's own staff credentials record (it captures at once; a storefront itself
+ * pays through a provider). Service lines need no fulfilment: checkout issues their vouchers.
  */
 export async function placeOnlineOrder(call: Call, input: { channelId: string; lines: Line[]; fulfillment?: Fulfillment; contact: Contact }, token?: string): Promise<any> {
   const cart = await call('POST', '/v1/carts', { channelId: input.channelId }, token);
   for (const l of input.lines) await call('POST', `/v1/carts/${cart.id}/lines`, l, token);
   const fulfillment = input.fulfillment ? { fulfillment: [input.fulfillment] } : {};
-  return call('POST', `/v1/carts/${cart.id}/checkout`, { ...fulfillment, contact: input.contact, payment: { provider: 'manual', method: 'qr' } }, token);
+  return call('POST', `/v1/carts/${cart.id}/checkout`, { ...fulfillment, contact: input.contact, payment: { provider: 'manual', method: 'qr' } });
 }
 
 /** A till sale; cash sales hand over `tendered` and get change. */

@@ -83,7 +83,8 @@ export async function offerCart(
 
 /**
  * Checks a cart out, goods for pickup at the store (e-vouchers need no fulfilment); `test` payments
- * stay pending (nothing settles them here).
+ * stay pending (nothing settles them here). A `manual` payment is recorded by staff (the owner),
+ * the cart's own caller checks out with `test`.
  */
 export function checkOut(t: TestApp, shop: DealShop, cart: { id: string; token: string }, opts: { provider?: 'manual' | 'test'; pickup?: boolean } = {}) {
   const provider = opts.provider ?? 'manual';
@@ -91,7 +92,7 @@ export function checkOut(t: TestApp, shop: DealShop, cart: { id: string; token: 
     ...(opts.pickup === false ? {} : { fulfillment: [{ type: 'pickup', locationId: shop.store }] }),
     contact: { email: 'guest@deals.test' },
     payment: provider === 'manual' ? { provider, method: 'card' } : { provider },
-  }, { token: cart.token });
+  }, { token: provider === 'manual' ? undefined : cart.token });
 }
 
 export const inAMinute = (minutes = 1) => new Date(Date.now() + minutes * 60_000).toISOString();

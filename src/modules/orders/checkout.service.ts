@@ -2,6 +2,7 @@ import { inTx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import type { Ctx } from '../../platform/context.js';
+import type { Actor } from '../../platform/auth.js';
 import { findOrCreateCustomer } from '../customers/index.js';
 import { getLocations, listLocations, nearestLocations } from '../stores/index.js';
 import { allocateStock, reserveStock } from '../inventory/index.js';
@@ -64,6 +65,9 @@ export async function checkout(ctx: Ctx, cartId: string, input: CheckoutInput): 
       throw new AppError('validation_failed', 'reserve-and-try lines are held without payment: check them out on their own', { field: 'fulfillment' });
     }
     if (!holdOnly && !input.payment) throw new AppError('validation_failed', 'choose a payment provider', { field: 'payment' });
+    if (input.payment?.provider === 'manual' && !canRecordPayments(ctx.actor)) {
+      throw new AppError('forbidden', 'a manual payment is recorded by the staff who took the money; pay online through a provider', { field: 'payment.provider' });
+    }
     if (input.payment?.provider === 'manual' && !input.payment.method) throw new AppError('validation_failed', 'a manual payment names its method: cash, card or qr', { field: 'payment.method' });
 
     const channel = priced.channel;
@@ -192,6 +196,9 @@ async function checkLocations(ctx: Ctx, groups: Group[]): Promise<void> {
     if (!loc.services.includes(service)) throw new AppError('service_unavailable', `${loc.name} does not offer ${service.replace('_', ' ')}`, { field: 'fulfillment.locationId', locationId: loc.id });
   }
 }
+
+/** Staff and secret keys attest that money was taken; shoppers and storefronts' public keys cannot. */
+const canRecordPayments = (a: Actor) => a.kind === 'staff' || a.kind === 'system' || (a.kind === 'api_key' && !a.publishable);
 
 async function customerFor(ctx: Ctx, cartCustomer: string | null, contact: CheckoutInput['contact']): Promise<string> {
   if (ctx.actor.kind === 'shopper') return ctx.actor.customerId;

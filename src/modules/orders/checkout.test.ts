@@ -72,7 +72,7 @@ describe('carts', () => {
 
   it('an empty cart cannot be checked out', async () => {
     const cartId = await guestCart(t, shop, []);
-    const res = await t.call('POST', `/v1/carts/${cartId}/checkout`, { contact: guest, payment: { provider: 'manual' } }, { token: shop.storefrontKey });
+    const res = await t.call('POST', `/v1/carts/${cartId}/checkout`, { contact: guest, payment: { provider: 'manual' } });
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ code: 'cart_empty', field: 'lines' });
   });
@@ -97,7 +97,7 @@ describe('checkout', () => {
   it('pickup in store: stock held at the store without expiry, a pickup code, paid at once with a manual payment', async () => {
     const before = await stockOf(t, shop.tee, shop.storeA);
     const cartId = await guestCart(t, shop, [{ variantId: shop.tee, quantity: 2 }, { variantId: shop.mug, quantity: 1 }]);
-    const order = await ok(t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment: pickupAt(shop.storeA), contact: guest, payment: { provider: 'manual', method: 'card' } }, { token: shop.storefrontKey }));
+    const order = await ok(t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment: pickupAt(shop.storeA), contact: guest, payment: { provider: 'manual', method: 'card' } }));
     expect(order).toMatchObject({ status: 'paid', grandTotal: 2 * 9900 + 1999, paidAmount: 2 * 9900 + 1999, shippingTotal: 0, locationIds: [shop.storeA] });
     expect(order.fulfillments).toHaveLength(1);
     const f = order.fulfillments[0];
@@ -110,9 +110,19 @@ describe('checkout', () => {
     expect(await stockOf(t, shop.tee, shop.storeA)).toEqual({ onHand: before.onHand, reserved: before.reserved + 2 });
     const cart = await ok(t.call('GET', `/v1/carts/${cartId}`, undefined, { token: shop.storefrontKey }), 200);
     expect(cart).toMatchObject({ status: 'checked_out', orderId: order.id });
-    const twice = await t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment: pickupAt(shop.storeA), contact: guest, payment: { provider: 'manual' } }, { token: shop.storefrontKey });
+    const twice = await t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment: pickupAt(shop.storeA), contact: guest, payment: { provider: 'manual' } });
     expect(twice.status).toBe(409);
     expect(twice.body.code).toBe('cart_checked_out');
+  });
+
+  it('a storefront cannot record a manual payment: only staff who took the money can', async () => {
+    const cartId = await guestCart(t, shop, [{ variantId: shop.mug, quantity: 1 }]);
+    const body = { fulfillment: pickupAt(shop.storeA), contact: guest, payment: { provider: 'manual', method: 'cash' } };
+    const refused = await t.call('POST', `/v1/carts/${cartId}/checkout`, body, { token: shop.storefrontKey });
+    expect(refused.body).toMatchObject({ status: 403, code: 'forbidden', field: 'payment.provider' });
+    expect((await t.call('GET', `/v1/carts/${cartId}`, undefined, { token: shop.storefrontKey })).body.status).toBe('open');
+    const recorded = await ok(t.call('POST', `/v1/carts/${cartId}/checkout`, body));
+    expect(recorded.status).toBe('paid');
   });
 
   it('the test provider pays asynchronously: pending until payment.captured arrives through the outbox', async () => {
@@ -157,7 +167,7 @@ describe('checkout', () => {
   it('delivery ships from the warehouse; shipped and delivered by an operator', async () => {
     const before = await stockOf(t, shop.tee, shop.warehouse);
     const cartId = await guestCart(t, shop, [{ variantId: shop.tee, quantity: 1 }]);
-    const order = await ok(t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment: [{ type: 'delivery', address: ADDRESS }], contact: guest, payment: { provider: 'manual', method: 'qr' } }, { token: shop.storefrontKey }));
+    const order = await ok(t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment: [{ type: 'delivery', address: ADDRESS }], contact: guest, payment: { provider: 'manual', method: 'qr' } }));
     expect(order).toMatchObject({ status: 'paid', shippingTotal: 1000, grandTotal: 9900 + 1000 });
     const f = order.fulfillments[0];
     expect(f).toMatchObject({ type: 'delivery', locationId: shop.warehouse, shippingAddress: ADDRESS });
@@ -176,7 +186,7 @@ describe('checkout', () => {
     await ok(t.call('POST', '/v1/stock/adjustments', { variantId: shop.mug, locationId: wh2, delta: 5, reason: 'receipt' }));
     const wh = await stockOf(t, shop.mug, shop.warehouse);
     const cartId = await guestCart(t, shop, [{ variantId: shop.mug, quantity: wh.onHand - wh.reserved + 2 }]);
-    const order = await ok(t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment: [{ type: 'delivery', address: ADDRESS }], contact: guest, payment: { provider: 'manual', method: 'card' } }, { token: shop.storefrontKey }));
+    const order = await ok(t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment: [{ type: 'delivery', address: ADDRESS }], contact: guest, payment: { provider: 'manual', method: 'card' } }));
     const units = Object.fromEntries(order.fulfillments.map((f: any) => [f.locationId, order.lines.find((l: any) => l.fulfillmentId === f.id).quantity]));
     expect(units).toEqual({ [shop.warehouse]: wh.onHand - wh.reserved, [wh2]: 2 });
     expect(order.lines.reduce((s: number, l: any) => s + l.total, 0)).toBe(order.grandTotal - order.shippingTotal);
@@ -195,7 +205,7 @@ describe('checkout', () => {
       ],
       contact: guest,
       payment: { provider: 'manual', method: 'card' },
-    }, { token: shop.storefrontKey }));
+    }));
     const byType = Object.fromEntries(order.fulfillments.map((f: any) => [f.type, f]));
     expect(byType.ship_from_store).toMatchObject({ locationId: shop.storeA, lineIds: [expect.any(String)] });
     expect(byType.pickup).toMatchObject({ locationId: shop.storeB });
@@ -205,7 +215,7 @@ describe('checkout', () => {
 
   it('delivery needs an address, pickup a store that offers it', async () => {
     const cartId = await guestCart(t, shop, [{ variantId: shop.tee, quantity: 1 }]);
-    const noAddress = await t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment: [{ type: 'delivery' }], contact: guest, payment: { provider: 'manual' } }, { token: shop.storefrontKey });
+    const noAddress = await t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment: [{ type: 'delivery' }], contact: guest, payment: { provider: 'manual' } });
     expect(noAddress.body).toMatchObject({ status: 400, field: 'fulfillment.address' });
     const noTry = await t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment: [{ type: 'reserve_try', locationId: shop.storeB }], contact: guest }, { token: shop.storefrontKey });
     expect(noTry.body).toMatchObject({ code: 'service_unavailable', field: 'fulfillment.locationId' });
@@ -215,7 +225,7 @@ describe('checkout', () => {
   it('too little stock at the pickup store fails the checkout and reserves nothing', async () => {
     const before = await stockOf(t, shop.mug, shop.storeB);
     const cartId = await guestCart(t, shop, [{ variantId: shop.mug, quantity: 500 }]);
-    const res = await t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment: pickupAt(shop.storeB), contact: guest, payment: { provider: 'manual', method: 'qr' } }, { token: shop.storefrontKey });
+    const res = await t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment: pickupAt(shop.storeB), contact: guest, payment: { provider: 'manual', method: 'qr' } });
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('insufficient_stock');
     expect(await stockOf(t, shop.mug, shop.storeB)).toEqual(before);

@@ -150,7 +150,7 @@ export const pageQuery = {
 export const checkoutBody = z.object({
   fulfillment: z.array(fulfillmentChoiceSchema.extend({ lineIds: z.array(id).optional().describe('the lines this applies to; all when left out') })).optional(),
   contact: z.object({ email: z.string().email().optional(), phone: z.string().min(5).max(30).optional(), name: z.string().max(200).optional() }).optional().describe('for guests: the order joins the customer with this email or phone'),
-  payment: z.object({ provider: z.enum(['test', 'manual']), method: z.enum(['cash', 'card', 'qr']).optional() }).optional().describe('not needed for reserve-and-try holds'),
+  payment: z.object({ provider: z.enum(['test', 'manual']), method: z.enum(['cash', 'card', 'qr']).optional() }).optional().describe('not needed for reserve-and-try holds; `manual` (cash, card or QR taken by staff) is recorded by staff or a secret key, never a shopper or a publishable key'),
   couponCodes: couponCodes.optional().describe("instead of the cart's saved coupon codes"),
   points: z.number().int().min(0).optional().describe("instead of the cart's saved points"),
 });
