@@ -3,6 +3,8 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { emit } from '../../platform/outbox.js';
 import type { Ctx } from '../../platform/context.js';
+import { boundStores } from '../../platform/auth.js';
+import { loadPlaces } from './places.js';
 import type { VouchersTables } from './vouchers.tables.js';
 import { toPartner, type Partner } from './vouchers.types.js';
 
@@ -35,12 +37,27 @@ export async function createPartner(ctx: Ctx, input: NewPartner): Promise<Partne
   return toPartner(row);
 }
 
-export async function listPartners(ctx: Ctx): Promise<Partner[]> {
-  return (await q(ctx.db).selectFrom('partner').selectAll().orderBy('id').execute()).map(toPartner);
+/**
+ * The partners a clerk may see: those whose stores they work at (a partner's contacts and terms are
+ * not another partner's business). Null for anyone not bound to stores, who sees them all.
+ */
+async function visiblePartners(ctx: Ctx): Promise<string[] | null> {
+  const stores = boundStores(ctx.actor);
+  if (!stores) return null;
+  return [...(await loadPlaces(ctx, stores)).values()].flatMap((p) => (p.partnerId ? [p.partnerId] : []));
 }
 
+export async function listPartners(ctx: Ctx): Promise<Partner[]> {
+  const visible = await visiblePartners(ctx);
+  let query = q(ctx.db).selectFrom('partner').selectAll().orderBy('id');
+  if (visible) query = query.where('id', 'in', visible.length ? visible : ['']);
+  return (await query.execute()).map(toPartner);
+}
+
+/** The partner, or not_found naming `field`; one a clerk may not see is reported as missing too. */
 export async function getPartner(ctx: Ctx, id: string, field?: string): Promise<Partner> {
-  const row = await q(ctx.db).selectFrom('partner').selectAll().where('id', '=', id).executeTakeFirst();
+  const visible = await visiblePartners(ctx);
+  const row = visible && !visible.includes(id) ? undefined : await q(ctx.db).selectFrom('partner').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('partner', id, field);
   return toPartner(row);
 }

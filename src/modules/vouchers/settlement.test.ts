@@ -88,9 +88,9 @@ describe('partner settlement', () => {
     const spec = await t.call('GET', '/openapi.json', undefined, { token: null });
     expect(Object.keys(spec.body.paths['/v1/partners/{id}/statement'].get.responses['200'].content)).toEqual(['application/json', 'text/csv']);
 
-    // A partner's clerk reads their partner's statement, not another's.
+    // A partner's clerk reads their partner's statement; another's is as if it did not exist.
     expect((await t.call('GET', `/v1/partners/${w.partnerA.id}/statement?from=${start}&to=${end}`, undefined, { token: w.clerks.a2 })).status).toBe(200);
-    expect((await t.call('GET', `/v1/partners/${w.partnerA.id}/statement?from=${start}&to=${end}`, undefined, { token: w.clerks.b1 })).status).toBe(403);
+    expect((await t.call('GET', `/v1/partners/${w.partnerA.id}/statement?from=${start}&to=${end}`, undefined, { token: w.clerks.b1 })).status).toBe(404);
   });
 
   it('partners are listed and their creation is an event', async () => {
@@ -101,6 +101,11 @@ describe('partner settlement', () => {
     const bad = await t.call('POST', '/v1/partners', { name: 'X', settlement: { currency: 'cny', cycle: 'monthly', paymentDays: 30 } });
     expect(bad.body).toMatchObject({ code: 'validation_failed', field: 'settlement.currency' });
     expect((await t.call('POST', '/v1/partners', { name: 'X', settlement: { currency: 'CNY', cycle: 'monthly', paymentDays: 1 } }, { token: w.clerks.a1 })).status).toBe(403);
+    // A partner's clerk sees their own partner only; a brand clerk none.
+    expect((await t.call('GET', '/v1/partners', undefined, { token: w.clerks.a2 })).body.data.map((p: any) => p.name)).toEqual(['Bright Optics']);
+    expect((await t.call('GET', `/v1/partners/${w.partnerB.id}`, undefined, { token: w.clerks.a2 })).status).toBe(404);
+    expect((await t.call('GET', `/v1/partners/${w.partnerA.id}`, undefined, { token: w.clerks.a2 })).status).toBe(200);
+    expect((await t.call('GET', '/v1/partners', undefined, { token: w.clerks.own })).body.data).toEqual([]);
   });
 });
 
