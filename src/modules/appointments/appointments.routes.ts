@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { storefrontRead } from '../../platform/http.js';
 import { requireShopper } from '../customers/index.js';
 import * as services from './services.service.js';
 import * as bookings from './bookings.service.js';
@@ -19,7 +20,6 @@ import {
   staffBookingSchema,
   STATUSES,
 } from './appointments.schemas.js';
-import { storefrontRead } from '../../platform/http.js';
 
 const idParams = z.object({ id: z.string() });
 const list = z.object({ data: z.array(appointmentSchema) });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { storefrontRead } from '../../platform/http.js';
 import { currencySchema } from '../../platform/money.js';
 import { channelSchema, effectivePriceSchema, idParams, mediaSchema, newChannelSchema, page, pageQuery } from './catalog.schemas.js';
 import { createChannel, getChannel, listChannels, updateChannel } from './channels.service.js';
@@ -8,7 +9,6 @@ import { listListings, listOnChannel, unlistFromChannel } from './listings.servi
 import { findPriceInconsistencies } from './price-report.service.js';
 import { listChannelProducts } from './storefront.service.js';
 import { cachedPage } from './storefront-cache.js';
-import { storefrontRead } from '../../platform/http.js';
 
 const read = { access: { scope: 'catalog:read' } };
 const shown = storefrontRead('catalog:read');

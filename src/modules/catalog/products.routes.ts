@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { storefrontRead } from '../../platform/http.js';
 import {
   categorySchema,
   idParams,
@@ -19,7 +20,6 @@ import { createCategory, getCategory, listCategories, updateCategory } from './c
 import { getVariantPrices, setVariantPrices } from './prices.service.js';
 import { createProduct, getProduct, listProducts, updateProduct } from './products.service.js';
 import { addVariant, updateVariant } from './variants.service.js';
-import { storefrontRead } from '../../platform/http.js';
 
 const read = { access: { scope: 'catalog:read' } };
 const shown = storefrontRead('catalog:read');

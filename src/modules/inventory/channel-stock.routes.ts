@@ -1,15 +1,14 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { storefrontRead } from '../../platform/http.js';
 import { AppError } from '../../platform/errors.js';
-import { requireStore, type Actor } from '../../platform/auth.js';
+import { boundStores, requireStore, type Actor } from '../../platform/auth.js';
 import { getChannel } from '../catalog/index.js';
 import { channelAvailability, getChannelLocations, setChannelLocations, setOnlineCap, setSafetyStock, stockFeed } from './channels.service.js';
 import { allocateStock, STRATEGIES } from './allocation.service.js';
 import { getBundle, setBundle } from './bundles.service.js';
 import { availabilitySchema, expiresSchema, idList, quantity, referenceSchema, reservationSchema } from './inventory.schemas.js';
-import { storeBound } from './inventory.routes.js';
-import { storefrontRead } from '../../platform/http.js';
 
 const read = { access: { scope: 'inventory:read' } };
 const shown = storefrontRead('inventory:read');
@@ -19,7 +18,7 @@ const units = z.number().int().min(0).max(10_000_000);
 
 /** Channel-wide settings are not a store's to change. */
 function requireNotStoreBound(actor: Actor): void {
-  if (storeBound(actor)) throw new AppError('forbidden', 'store staff cannot change channel-wide stock settings');
+  if (boundStores(actor)) throw new AppError('forbidden', 'store staff cannot change channel-wide stock settings');
 }
 
 /** Serving locations, safety stock, store caps, availability-to-promise, the stock feed, allocation and bundles. */
@@ -129,7 +128,7 @@ export function channelStockRoutes(app: FastifyInstance): void {
       response: { 201: z.object({ plan: z.array(z.object({ variantId: z.string(), locationId: z.string(), quantity: z.number().int() })), reservation: reservationSchema }) },
     },
   }, async (req, reply) => {
-    if (storeBound(req.actor)) {
+    if (boundStores(req.actor)) {
       if (!req.body.locationIds) throw new AppError('store_out_of_scope', 'store staff allocate at their own stores: name them in locationIds', { field: 'locationIds' });
       req.body.locationIds.forEach((id, i) => requireStore(req.actor, id, `locationIds.${i}`));
     }

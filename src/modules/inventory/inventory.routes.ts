@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { canActAtStore, requireStore, type Actor } from '../../platform/auth.js';
+import { canActAtStore, requireStore } from '../../platform/auth.js';
 import type { Ctx } from '../../platform/context.js';
 import { adjustStock, countStock, listMovements, MANUAL_REASONS, stockAt } from './levels.service.js';
 import { confirmReservation, getReservation, releaseReservation, reserveStock, type Reservation } from './reservations.service.js';
@@ -11,9 +11,6 @@ import { expiresSchema, idList, levelSchema, quantity, referenceSchema, reservat
 const read = { access: { scope: 'inventory:read' } };
 const write = { access: { scope: 'inventory:write' } };
 const idParams = z.object({ id: z.string() });
-
-/** Clerks act only at their stores; the lookup is skipped for everyone else. */
-export const storeBound = (actor: Actor) => actor.kind === 'staff' && actor.role === 'clerk';
 
 /** The reservation, if every line of it is at the actor's stores. */
 async function reservationAtOwnStores(ctx: Ctx, id: string): Promise<Reservation> {

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { storefrontRead } from '../../platform/http.js';
 import * as locations from './locations.service.js';
 import { findNearbyStores } from './nearby.service.js';
 import { latSchema, lngSchema, locationPatchSchema, locationView, LOCATION_KINDS, newLocationSchema, SERVICES } from './stores.schemas.js';
-import { storefrontRead } from '../../platform/http.js';
 
 const nearbyStoreSchema = locationView.extend({
   distanceM: z.number().int().describe('great-circle distance from the point, in metres'),
