@@ -109,6 +109,10 @@ describe('returns across channels', () => {
     const order = await collectedOrder([{ variantId: shop.tee, quantity: 1 }]);
     const goodwill = await ok(t.call('POST', `/v1/orders/${order.id}/refunds`, { amount: 900, reason: 'late pickup' }));
     expect(goodwill).toMatchObject({ status: 'partially_refunded', refundedAmount: 900 });
+    // Integrators hear of it once as the order's refund, and once as money back on its payment.
+    const heard = async (type: string) => (await ok(t.call('GET', `/v1/events?type=${type}&limit=500`), 200)).data.filter((e: any) => [e.data.orderId, e.data.payment?.reference.id].includes(order.id));
+    expect((await heard('refund.created')).map((e: any) => e.data.amount)).toEqual([900]);
+    expect((await heard('payment.refunded')).map((e: any) => [e.data.amount, e.data.payment.refundedAmount])).toEqual([[900, 900]]);
     const above = await t.call('POST', `/v1/orders/${order.id}/refunds`, { amount: 9001, reason: 'too much' });
     expect(above.status).toBe(422);
     expect(above.body).toMatchObject({ code: 'refund_exceeds_paid', field: 'amount', refundable: 9000 });

@@ -230,7 +230,7 @@ describe('refunds', () => {
     expect(done).toMatchObject({ status: 'refunded', refundedAmount: 1000 });
     expect(done.refunds.map((r: any) => r.amount)).toEqual([300, 700]);
     expect((await t.call('POST', `/v1/payments/${p.id}/refunds`, { amount: 1 })).body.code).toBe('refund_exceeds_payment');
-    const refundEvents = (await t.call('GET', '/v1/events?type=refund.created&limit=500')).body.data.filter((e: any) => e.data.paymentId === p.id);
+    const refundEvents = (await t.call('GET', '/v1/events?type=payment.refunded&limit=500')).body.data.filter((e: any) => e.data.paymentId === p.id);
     expect(refundEvents.map((e: any) => e.data.amount)).toEqual([300, 700]);
   });
 

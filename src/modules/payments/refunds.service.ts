@@ -93,7 +93,8 @@ export async function refundPayment(ctx: Ctx, input: { paymentId: string; amount
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await emit(tx, 'refund.created', refund.id, { ...toRefund(refund), payment: toPayment(payment) });
+    // payment.refunded: money went back on this payment. An order's refund is the order's refund.created.
+    await emit(tx, 'payment.refunded', payment.id, { ...toRefund(refund), payment: toPayment(payment) });
     return toRefund(refund);
   });
 }
