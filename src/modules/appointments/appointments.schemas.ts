@@ -88,8 +88,8 @@ const contactSchema = z.object({
 });
 
 const orderLink = {
-  orderId: z.string().min(1).max(100).nullish().describe('the order this booking belongs to, e.g. an installation bought with a product'),
-  orderLineId: z.string().min(1).max(100).nullish().describe('the order line; one live appointment per line'),
+  orderId: z.string().min(1).max(100).nullish().describe("the order this booking belongs to, e.g. an installation bought with a product: the booked customer's (a shopper's own)"),
+  orderLineId: z.string().min(1).max(100).nullish().describe('a line of that order; one live appointment per line'),
 };
 
 export const shopperBookingSchema = z.object({

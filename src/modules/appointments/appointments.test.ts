@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from 'node:http';
 import { startTestApp, type TestApp } from '../../../tests/harness.js';
 import { at, createService, createStore, dayAhead, smsInbox } from './appointments.fixtures.js';
+import { setUpShop, type Shop } from '../orders/test-shop.js';
 import { addDays, localDate, offsetMinutes } from '../../platform/zoned-time.js';
 
 let t: TestApp;
@@ -9,6 +10,7 @@ let sms: Server;
 let signIn: (phone: string) => Promise<string>;
 let storeA: string;
 let storeB: string;
+let shop: Shop;
 const date = dayAhead(2);
 
 beforeAll(async () => {
@@ -18,7 +20,15 @@ beforeAll(async () => {
   signIn = (phone) => inbox.signIn(t, phone);
   storeA = await createStore(t);
   storeB = await createStore(t);
+  shop = await setUpShop(t);
 });
+
+/** An order rung up at the till (for `customerId` when given): what an installation is bought with. */
+async function tillOrder(customerId?: string): Promise<{ id: string; lineId: string }> {
+  const res = await t.call('POST', '/v1/pos/sales', { locationId: shop.storeA, ...(customerId ? { customerId } : {}), lines: [{ code: 'TEE-M', quantity: 1 }], payment: { provider: 'manual', method: 'card' } });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return { id: res.body.id, lineId: res.body.lines[0].id };
+}
 afterAll(async () => {
   await t?.close();
   sms?.close();
@@ -149,9 +159,10 @@ describe('booking by staff', () => {
   });
 
   it('books a contact into a slot, takes a place and emits appointment.booked', async () => {
-    const res = await t.call('POST', '/v1/appointments', { serviceId: service.id, locationId: storeA, start: at(date, '10:00'), contact: { name: 'Li Lei', phone: '+8613800138000' }, orderId: 'ord_1', orderLineId: 'line_1' });
+    const order = await tillOrder();
+    const res = await t.call('POST', '/v1/appointments', { serviceId: service.id, locationId: storeA, start: at(date, '10:00'), contact: { name: 'Li Lei', phone: '+8613800138000' }, orderId: order.id, orderLineId: order.lineId });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ status: 'booked', start: at(date, '10:00'), end: at(date, '11:30'), contact: { name: 'Li Lei' }, orderId: 'ord_1', orderLineId: 'line_1' });
+    expect(res.body).toMatchObject({ status: 'booked', start: at(date, '10:00'), end: at(date, '11:30'), contact: { name: 'Li Lei' }, orderId: order.id, orderLineId: order.lineId });
     expect(await remainingAt(service.id, storeA, '10:00')).toBe(1);
     expect(await events('appointment.booked', res.body.id)).toEqual([expect.objectContaining({ id: res.body.id, locationId: storeA, start: at(date, '10:00') })]);
     const day = await t.call('GET', `/v1/appointments?locationId=${storeA}&date=${date}`);
@@ -159,7 +170,8 @@ describe('booking by staff', () => {
   });
 
   it('one order line gets one live appointment; after cancelling it can be booked again', async () => {
-    const body = { serviceId: service.id, locationId: storeA, start: at(date, '12:00'), contact: { name: 'Han Meimei' }, orderId: 'ord_2', orderLineId: 'line_9' };
+    const order = await tillOrder();
+    const body = { serviceId: service.id, locationId: storeA, start: at(date, '12:00'), contact: { name: 'Han Meimei' }, orderId: order.id, orderLineId: order.lineId };
     const first = await t.call('POST', '/v1/appointments', body);
     expect(first.status).toBe(201);
     const again = await t.call('POST', '/v1/appointments', { ...body, start: at(date, '13:00') });
@@ -181,6 +193,7 @@ describe('booking by staff', () => {
     { name: 'nobody to book for', body: () => ({ contact: undefined }), status: 400, code: 'validation_failed', field: 'customerId' },
     { name: 'an unknown customer', body: () => ({ contact: undefined, customerId: 'cus_nope' }), status: 404, code: 'not_found', field: 'customerId' },
     { name: 'an order line without its order', body: () => ({ orderLineId: 'line_x' }), status: 400, code: 'validation_failed', field: 'orderId' },
+    { name: 'an unknown order', body: () => ({ orderId: 'ord_nope' }), status: 404, code: 'not_found', field: 'orderId' },
     { name: 'a start without offset', body: () => ({ start: `${date}T10:00:00` }), status: 400, code: 'validation_failed', field: 'start' },
   ];
   for (const c of bad) {
@@ -260,6 +273,22 @@ describe('booking by shoppers', () => {
   let service: any;
   beforeAll(async () => {
     service = await createService(t, { kind: 'experience', name: 'VR demo', durationMinutes: 30, capacity: 1, locations: [{ locationId: storeA }] });
+  });
+
+  it("a shopper ties a booking to a line of their own order only; staff to the booked customer's", async () => {
+    const carol = await signIn('+8613800000003');
+    const dave = await signIn('+8613800000004');
+    const idOf = async (token: string) => (await t.call('GET', '/v1/shopper/me', undefined, { token })).body.id as string;
+    const [carolId, daveId] = [await idOf(carol), await idOf(dave)];
+    const carols = await tillOrder(carolId);
+    const daves = await tillOrder(daveId);
+    const book = (body: object, opts: object) => t.call('POST', '/v1/shopper/appointments', { serviceId: service.id, locationId: storeA, start: at(date, '15:00'), ...body }, opts);
+    expect((await book({ orderId: daves.id, orderLineId: daves.lineId }, { token: carol })).body).toMatchObject({ status: 404, field: 'orderId' });
+    expect((await book({ orderId: carols.id, orderLineId: daves.lineId }, { token: carol })).body).toMatchObject({ status: 404, field: 'orderLineId' });
+    const staff = await t.call('POST', '/v1/appointments', { serviceId: service.id, locationId: storeA, start: at(date, '15:00'), customerId: carolId, orderId: daves.id });
+    expect(staff.body).toMatchObject({ status: 400, code: 'validation_failed', field: 'orderId' });
+    const mine = await book({ orderId: carols.id, orderLineId: carols.lineId }, { token: carol });
+    expect(mine.body).toMatchObject({ status: 'booked', customerId: carolId, orderId: carols.id, orderLineId: carols.lineId });
   });
 
   it('a shopper books for themselves, sees only their own appointments, reschedules and cancels them', async () => {

@@ -2,10 +2,11 @@ import type { Updateable } from 'kysely';
 import { inTx, type Executor } from '../../platform/db.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { requireStore } from '../../platform/auth.js';
+import { SYSTEM, requireStore } from '../../platform/auth.js';
 import { emit } from '../../platform/outbox.js';
 import type { Ctx } from '../../platform/context.js';
 import { getCustomer } from '../customers/index.js';
+import { getOrder } from '../orders/index.js';
 import type { AppointmentRow, AppointmentTables, Contact, ServiceRow } from './appointments.tables.js';
 import { eventPayload, loadFor, q, toAppointment, type Appointment } from './appointment.js';
 import { moveSeat, releaseSeat, takeSeat, type SeatKey } from './seats.js';
@@ -56,12 +57,25 @@ function rethrowOrderLineTaken(err: unknown): never {
   throw err;
 }
 
+/**
+ * An order a booking is tied to (an installation bought with a product) must exist, hold the line
+ * named and be the booked customer's. A shopper finds only their own orders: another's is missing.
+ */
+async function checkOrder(ctx: Ctx, customerId: string | null, orderId: string, orderLineId: string | null | undefined): Promise<void> {
+  const order = await getOrder(ctx.actor.kind === 'shopper' ? ctx : { ...ctx, actor: SYSTEM }, orderId).catch((err) => {
+    throw err instanceof AppError && err.code === 'not_found' ? notFound('order', orderId, 'orderId') : err;
+  });
+  if (customerId && order.customerId !== customerId) throw new AppError('validation_failed', `order ${orderId} belongs to another customer`, { field: 'orderId' });
+  if (orderLineId && !order.lines.some((l) => l.id === orderLineId)) throw notFound('order line', orderLineId, 'orderLineId');
+}
+
 export async function bookAppointment(ctx: Ctx, input: BookingInput): Promise<Appointment> {
   const actor = ctx.actor;
   const customerId = actor.kind === 'shopper' ? actor.customerId : (input.customerId ?? null);
   requireStore(actor, input.locationId);
   if (!customerId && !input.contact) throw new AppError('validation_failed', 'name the customer (customerId) or give a contact', { field: 'customerId' });
   if (input.orderLineId && !input.orderId) throw new AppError('validation_failed', 'an order line needs its orderId', { field: 'orderId' });
+  if (input.orderId) await checkOrder(ctx, customerId, input.orderId, input.orderLineId);
   return inTx(ctx.db, async (tx) => {
     const c = { ...ctx, db: tx };
     const { service, slot, timeZone } = await resolveSlot(c, input.serviceId, input.locationId, input.start);
