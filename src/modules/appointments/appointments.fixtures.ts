@@ -30,6 +30,27 @@ export async function createService(t: TestApp, body: Record<string, unknown>): 
   return res.body;
 }
 
+/**
+ * A till at `storeId` selling one product in stock there; returns a function ringing one up (for a
+ * customer when given): the order an installation is bought with.
+ */
+export async function tillAt(t: TestApp, storeId: string): Promise<(customerId?: string) => Promise<{ id: string; lineId: string }>> {
+  const made = async (method: string, url: string, body: object) => {
+    const res = await t.call(method, url, body);
+    expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+    return res.body;
+  };
+  const channelId = (await made('POST', '/v1/channels', { code: `apt-till-${storeId.toLowerCase()}`, name: 'Till', kind: 'pos', currency: 'CNY' })).id;
+  await made('PUT', `/v1/channels/${channelId}/locations`, { locations: [{ locationId: storeId }] });
+  const product = await made('POST', '/v1/products', { title: 'TV', status: 'active', type: 'physical', variants: [{ sku: `APT-TV-${storeId}`, prices: [{ currency: 'CNY', amount: 299900 }] }], channelIds: [channelId] });
+  const variantId = product.variants[0].id;
+  await made('POST', '/v1/stock/adjustments', { variantId, locationId: storeId, delta: 100, reason: 'receipt' });
+  return async (customerId) => {
+    const sale = await made('POST', '/v1/pos/sales', { locationId: storeId, channelId, ...(customerId ? { customerId } : {}), lines: [{ variantId, quantity: 1 }], payment: { provider: 'manual', method: 'card' } });
+    return { id: sale.id, lineId: sale.lines[0].id };
+  };
+}
+
 /** A local date `days` after today in the zone: far enough ahead for any lead time used in tests. */
 export const dayAhead = (days: number, timeZone = 'Asia/Shanghai') => addDays(localDate(Date.now(), timeZone), days);
 

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from 'node:http';
 import { startTestApp, type TestApp } from '../../../tests/harness.js';
-import { at, createService, createStore, dayAhead, smsInbox } from './appointments.fixtures.js';
-import { setUpShop, type Shop } from '../orders/test-shop.js';
+import { at, createService, createStore, dayAhead, smsInbox, tillAt } from './appointments.fixtures.js';
 import { addDays, localDate, offsetMinutes } from '../../platform/zoned-time.js';
 
 let t: TestApp;
@@ -10,7 +9,8 @@ let sms: Server;
 let signIn: (phone: string) => Promise<string>;
 let storeA: string;
 let storeB: string;
-let shop: Shop;
+/** An order rung up at the till (for `customerId` when given): what an installation is bought with. */
+let tillOrder: (customerId?: string) => Promise<{ id: string; lineId: string }>;
 const date = dayAhead(2);
 
 beforeAll(async () => {
@@ -20,15 +20,8 @@ beforeAll(async () => {
   signIn = (phone) => inbox.signIn(t, phone);
   storeA = await createStore(t);
   storeB = await createStore(t);
-  shop = await setUpShop(t);
+  tillOrder = await tillAt(t, storeB);
 });
-
-/** An order rung up at the till (for `customerId` when given): what an installation is bought with. */
-async function tillOrder(customerId?: string): Promise<{ id: string; lineId: string }> {
-  const res = await t.call('POST', '/v1/pos/sales', { locationId: shop.storeA, ...(customerId ? { customerId } : {}), lines: [{ code: 'TEE-M', quantity: 1 }], payment: { provider: 'manual', method: 'card' } });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return { id: res.body.id, lineId: res.body.lines[0].id };
-}
 afterAll(async () => {
   await t?.close();
   sms?.close();
