@@ -233,7 +233,13 @@ describe.skipIf(!hasChromium)('web app', () => {
     };
 
     await page.goto(`${server.base}/shop/me?section=Appointments`);
-    await page.getByTestId('book-appointment').click();
+    // On a loaded machine the member page can still be re-rendering as the button is clicked, and
+    // that click is lost (the page stays where it is): it is clicked again until the booking opens.
+    const book = page.getByTestId('book-appointment');
+    await expect.poll(async () => {
+      if (await book.isVisible()) await book.click();
+      return page.getByTestId('appt-store').count();
+    }, { timeout: 30_000 }).toBeGreaterThan(0);
     await page.getByTestId('appt-store').filter({ hasText: 'Nanjing Road flagship' }).click();
     await page.getByTestId('appt-service').filter({ hasText: 'Personal styling' }).click();
     const time = await chooseFreeTime();
