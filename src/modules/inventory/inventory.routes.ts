@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { canActAtStore, requireStore } from '../../platform/auth.js';
+import { boundStores, canActAtStore, requireStore, type Actor } from '../../platform/auth.js';
 import type { Ctx } from '../../platform/context.js';
 import { adjustStock, countStock, listMovements, MANUAL_REASONS, stockAt } from './levels.service.js';
 import { confirmReservation, getReservation, releaseReservation, reserveStock, type Reservation } from './reservations.service.js';
@@ -12,11 +12,15 @@ const read = { access: { scope: 'inventory:read' } };
 const write = { access: { scope: 'inventory:write' } };
 const idParams = z.object({ id: z.string() });
 
-/** The reservation, if every line of it is at the actor's stores. */
-async function reservationAtOwnStores(ctx: Ctx, id: string): Promise<Reservation> {
-  const reservation = await getReservation(ctx, id);
-  for (const l of reservation.lines) requireStore(ctx.actor, l.locationId, 'id');
+/** Every line of the reservation is at the actor's stores. */
+function requireOwnLines(actor: Actor, reservation: Reservation): Reservation {
+  for (const l of reservation.lines) requireStore(actor, l.locationId, 'id');
   return reservation;
+}
+
+/** Before a change: only a store-bound actor needs the reservation read to check it. */
+async function requireReservationStores(ctx: Ctx, id: string): Promise<void> {
+  if (boundStores(ctx.actor)) requireOwnLines(ctx.actor, await getReservation(ctx, id));
 }
 
 /** Stock levels, the ledger, adjustments, counts, reservations and transfers. */
@@ -103,13 +107,13 @@ export function inventoryRoutes(app: FastifyInstance): void {
   r.get('/v1/reservations/:id', {
     config: read,
     schema: { tags, summary: 'A reservation and its lines', params: idParams, response: { 200: reservationSchema } },
-  }, async (req) => reservationAtOwnStores(req.ctx, req.params.id));
+  }, async (req) => requireOwnLines(req.actor, await getReservation(req.ctx, req.params.id)));
 
   r.post('/v1/reservations/:id/confirm', {
     config: write,
     schema: { tags, summary: 'Confirm: the reserved units are sold and leave on hand', params: idParams, response: { 200: reservationSchema } },
   }, async (req) => {
-    await reservationAtOwnStores(req.ctx, req.params.id);
+    await requireReservationStores(req.ctx, req.params.id);
     return confirmReservation(req.ctx, req.params.id);
   });
 
@@ -117,7 +121,7 @@ export function inventoryRoutes(app: FastifyInstance): void {
     config: write,
     schema: { tags, summary: 'Release: the reserved units become available again', params: idParams, response: { 200: reservationSchema } },
   }, async (req) => {
-    await reservationAtOwnStores(req.ctx, req.params.id);
+    await requireReservationStores(req.ctx, req.params.id);
     return releaseReservation(req.ctx, req.params.id);
   });
 

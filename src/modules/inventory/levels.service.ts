@@ -136,13 +136,12 @@ export interface MovementView {
 export async function listMovements(ctx: Ctx, f: { variantId?: string; locationId?: string; reason?: MovementReason; referenceId?: string; cursor?: string; limit: number }) {
   let query = q(ctx.db).selectFrom('stock_movement').selectAll().orderBy('id', 'desc').limit(f.limit + 1);
   if (f.variantId) query = query.where('variant_id', '=', f.variantId);
+  // A clerk reads the ledger of their own stores: its lines name orders, staff and notes.
+  const stores = boundStores(ctx.actor);
   if (f.locationId) {
     requireStore(ctx.actor, f.locationId);
     query = query.where('location_id', '=', f.locationId);
-  }
-  // A clerk reads the ledger of their own stores: its lines name orders, staff and notes.
-  const stores = boundStores(ctx.actor);
-  if (stores) query = query.where('location_id', 'in', stores.length ? stores : ['']);
+  } else if (stores) query = query.where('location_id', 'in', stores.length ? stores : ['']);
   if (f.reason) query = query.where('reason', '=', f.reason);
   if (f.referenceId) query = query.where('reference_id', '=', f.referenceId);
   if (f.cursor) query = query.where('id', '<', f.cursor);

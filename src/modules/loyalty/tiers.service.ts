@@ -3,11 +3,11 @@ import { takeTurns, type Executor } from '../../platform/db.js';
 import { emit } from '../../platform/outbox.js';
 import type { TierRow } from './loyalty.tables.js';
 import { q } from './ledger.js';
+import { loyaltySettings } from './loyalty.settings.js';
+import { tierForSpend } from './points-math.js';
 
 /** The name tier changes and members' moves between tiers take turns on. */
 export const TIERS = 'loyalty_tier';
-import { loyaltySettings } from './loyalty.settings.js';
-import { tierForSpend } from './points-math.js';
 
 export interface TierView {
   id: string;
