@@ -88,6 +88,36 @@ describe('platform', () => {
     expect((await t.call('GET', '/v1/partners')).body.data.map((p: any) => p.name)).not.toContain('Unwritten');
   });
 
+  it('a database refusal no module expected is a clear 409 or a retryable 503, never a 500', async () => {
+    const db = t.omni.database.db;
+    // A rule the access module does not know about: one key of this name.
+    await sql`CREATE UNIQUE INDEX api_key_one_of_a_kind ON api_key (name) WHERE name = 'one of a kind'`.execute(db);
+    await sql`CREATE FUNCTION collide() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.name = 'collides' THEN RAISE EXCEPTION 'collided' USING ERRCODE = 'deadlock_detected'; END IF; RETURN NEW; END $$`.execute(db);
+    await sql`CREATE TRIGGER collide BEFORE INSERT ON api_key FOR EACH ROW EXECUTE FUNCTION collide()`.execute(db);
+    const key = (name: string, headers: Record<string, string> = {}) => t.call('POST', '/v1/api-keys', { name, scopes: ['catalog:read'] }, { headers });
+    const headers = { 'idempotency-key': 'collides-once' };
+    try {
+      expect((await key('one of a kind')).status).toBe(201);
+      const twice = await key('one of a kind');
+      expect(twice.status).toBe(409);
+      expect(twice.body).toMatchObject({ code: 'already_exists', field: 'name', constraint: 'api_key_one_of_a_kind' });
+      const busy = await key('collides', headers);
+      expect(busy.status).toBe(503);
+      expect(busy.body).toMatchObject({ code: 'contention', retryable: true });
+      expect(busy.headers['retry-after']).toBe('1');
+    } finally {
+      await sql`DROP TRIGGER collide ON api_key`.execute(db);
+      await sql`DROP FUNCTION collide()`.execute(db);
+      await sql`DROP INDEX api_key_one_of_a_kind`.execute(db);
+    }
+    const names = (await t.call('GET', '/v1/api-keys')).body.data.map((k: any) => k.name);
+    expect(names.filter((n: string) => n === 'one of a kind')).toHaveLength(1);
+    expect(names).not.toContain('collides');
+    // The refusal did not spend the Idempotency-Key: sent again, the request runs.
+    expect((await key('collides', headers)).status).toBe(201);
+  });
+
   it.runIf(onPostgres)('one email, five staff users added at once: one is made, the rest are told it exists', async () => {
     const body = { email: 'Twice@Example.com', name: 'T', role: 'analyst', password: 'long enough pw' };
     const made = await Promise.all(Array.from({ length: 5 }, () => t.call('POST', '/v1/staff', body)));

@@ -33,6 +33,7 @@ const STATUS: Record<string, number> = {
   insufficient_stock: 409,
   invalid_state: 409,
   rate_limited: 429,
+  contention: 503,
 };
 
 export function statusFor(code: string): number {
@@ -48,3 +49,27 @@ export const notFound = (what: string, id: string, field?: string) =>
 
 export const invalid = (field: string, message: string) =>
   new AppError('validation_failed', message, { field });
+
+const camel = (column: string) => column.replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * A database refusal no module translated itself, as the error the client should see: a unique
+ * violation means the thing already exists (a concurrent writer got there first); a deadlock or a
+ * serialization failure means the same rows were changed at once and the request can simply be sent
+ * again (a 503, so an Idempotency-Key is not spent on it). Anything else is left alone (a 500).
+ */
+export function fromDatabase(err: unknown): AppError | null {
+  const e = err as { code?: unknown; constraint?: string; detail?: string };
+  if (e?.code === '23505') {
+    // "Key (email)=(a@b.c) already exists." names the columns; an expression key names none.
+    const columns = /^Key \(([\w, ]+)\)=/.exec(e.detail ?? '')?.[1].split(', ');
+    return new AppError('already_exists', 'a record with the same values already exists; it was written at the same time as this one', {
+      ...(columns && { field: camel(columns[columns.length - 1]) }),
+      ...(e.constraint && { constraint: e.constraint }),
+    });
+  }
+  if (e?.code === '40P01' || e?.code === '40001') {
+    return new AppError('contention', 'another request changed the same records at the same time; send this one again', { retryable: true });
+  }
+  return null;
+}

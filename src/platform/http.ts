@@ -7,7 +7,7 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import { serializerCompiler } from './serializer.js';
-import { AppError, statusFor } from './errors.js';
+import { AppError, fromDatabase, statusFor } from './errors.js';
 import { ANONYMOUS, requireScope, type Actor } from './auth.js';
 import { newId } from './ids.js';
 import { registerIdempotency } from './idempotency.js';
@@ -62,7 +62,7 @@ export async function createHttp(opts: HttpOptions): Promise<FastifyInstance> {
       info: {
         title: 'Omniloop API',
         version: '0.1.0',
-        description: 'Omnichannel O2O commerce: catalog, channels, stores, unified inventory and more. Errors are RFC 9457 problem+json with a stable `code`.',
+        description: 'Omnichannel O2O commerce: catalog, channels, stores, unified inventory and more. Errors are RFC 9457 problem+json with a stable `code`; `503 contention` (with Retry-After) means send the request again.',
       },
       servers: [{ url: opts.publicUrl }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A staff session token or an API key' } } },
@@ -116,9 +116,12 @@ export async function createHttp(opts: HttpOptions): Promise<FastifyInstance> {
       const first = errors[0];
       return reply.code(400).send(problem(400, 'validation_failed', 'Invalid request', `${first.field}: ${first.message}`, { field: first.field, errors }, req.url));
     }
-    if (err instanceof AppError) {
-      const status = statusFor(err.code);
-      return reply.code(status).send(problem(status, err.code, err.code.replaceAll('_', ' '), err.message, err.details, req.url));
+    const known = err instanceof AppError ? err : fromDatabase(err);
+    if (known) {
+      const status = statusFor(known.code);
+      if (status === 503) reply.header('retry-after', '1');
+      if (known !== err) req.log.warn({ err }, 'database refusal answered as %s', known.code);
+      return reply.code(status).send(problem(status, known.code, known.code.replaceAll('_', ' '), known.message, known.details, req.url));
     }
     if (err.statusCode && err.statusCode < 500) {
       const code = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported_media_type' : err.statusCode === 413 ? 'payload_too_large' : 'bad_request';
