@@ -42,3 +42,8 @@ export function forgetToken(token: string): void {
 export function forgetActor(actorId: string): void {
   for (const [k, e] of entries) if (e.actor?.id === actorId) entries.delete(k);
 }
+
+/** Drops every token (a change that alters what many actors may do, such as a store's partner). */
+export function forgetEveryone(): void {
+  entries.clear();
+}

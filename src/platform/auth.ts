@@ -25,6 +25,13 @@ export const ROLE_SCOPES: Record<Role, string[]> = {
   clerk: ['catalog:read', 'inventory:read', 'inventory:write', 'orders:read', 'orders:write', 'customers:read'],
 };
 
+/**
+ * A clerk whose every store belongs to a partner merchant works for that partner, not the brand:
+ * they redeem and list vouchers and read their partner's statement, but do not look up the brand's
+ * customers.
+ */
+export const PARTNER_CLERK_SCOPES = ROLE_SCOPES.clerk.filter((s) => s !== 'customers:read');
+
 /** Scopes an API key can be given; `*` is every scope. */
 export const API_SCOPES = ['*', 'catalog:read', 'catalog:write', 'inventory:read', 'inventory:write', 'orders:read', 'orders:write', 'customers:read', 'customers:write', 'promotions:read', 'promotions:write', 'webhooks:read', 'webhooks:write', 'events:read', 'access:read', 'access:write'] as const;
 

@@ -4,10 +4,11 @@ import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import { inTx, tables, takeTurns, type Executor } from '../../platform/db.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId, newSecret } from '../../platform/ids.js';
-import { ROLE_SCOPES, hasScope, requireScope, type Actor, type Role } from '../../platform/auth.js';
+import { PARTNER_CLERK_SCOPES, ROLE_SCOPES, SYSTEM, hasScope, requireScope, type Actor, type Role } from '../../platform/auth.js';
 import { emit } from '../../platform/outbox.js';
 import { forgetActor, forgetToken } from '../../platform/auth-cache.js';
 import type { Ctx } from '../../platform/context.js';
+import { getLocations } from '../stores/index.js';
 import type { AccessTables } from './access.tables.js';
 
 const SESSION_DAYS = 14;
@@ -99,6 +100,11 @@ export async function signOut(db: Executor, token: string): Promise<void> {
   forgetToken(token);
 }
 
+async function worksForPartner(db: Executor, storeIds: string[]): Promise<boolean> {
+  const stores = await getLocations({ db, actor: SYSTEM, requestId: 'authenticate' }, storeIds);
+  return stores.length > 0 && stores.every((l) => l.partnerId);
+}
+
 const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$aVVLZMCsUNDRakyDhRiQiw$Kks1o/jd450bKPKOBYC1SIWeGyK06SKBGA0EiDEyqjY';
 
 /** Resolves a Bearer token (staff session or API key) to the actor it stands for. */
@@ -115,7 +121,8 @@ export async function authenticate(db: Executor, token: string): Promise<Actor |
       .executeTakeFirst();
     if (!row) return null;
     const role = row.role as Role;
-    return { kind: 'staff', id: row.id, role, storeIds: row.store_ids, scopes: ROLE_SCOPES[role] };
+    const scopes = role === 'clerk' && (await worksForPartner(db, row.store_ids)) ? PARTNER_CLERK_SCOPES : ROLE_SCOPES[role];
+    return { kind: 'staff', id: row.id, role, storeIds: row.store_ids, scopes };
   }
   if (token.startsWith('sk_') || token.startsWith('pk_')) {
     const row = await q(db).selectFrom('api_key').select(['id', 'scopes', 'kind']).where('token_hash', '=', h).where('revoked_at', 'is', null).executeTakeFirst();

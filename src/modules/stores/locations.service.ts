@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { inTx, tables, type Executor } from '../../platform/db.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
+import { forgetEveryone } from '../../platform/auth-cache.js';
 import { emit } from '../../platform/outbox.js';
 import type { Ctx } from '../../platform/context.js';
 import type { HoursException, WeeklyHours } from './opening-hours.js';
@@ -119,7 +120,7 @@ export async function createLocation(ctx: Ctx, input: z.input<typeof newLocation
 export async function updateLocation(ctx: Ctx, id: string, patch: z.input<typeof locationPatchSchema>): Promise<Location> {
   const data = parseInput(locationPatchSchema, patch);
   const changed = Object.keys(data).filter((k) => data[k as keyof LocationPatch] !== undefined);
-  return inTx(ctx.db, async (tx) => {
+  const updated = await inTx(ctx.db, async (tx) => {
     if (data.code !== undefined) {
       const other = await q(tx).selectFrom('location').select('id').where('code', '=', data.code).where('id', '!=', id).executeTakeFirst();
       if (other) throw codeTaken(data.code);
@@ -143,6 +144,9 @@ export async function updateLocation(ctx: Ctx, id: string, patch: z.input<typeof
     await emit(tx, 'location.updated', location.id, { changed, location });
     return location;
   });
+  // Whether a store's clerks work for a partner decides what they may do (see PARTNER_CLERK_SCOPES).
+  if (changed.includes('partnerId')) forgetEveryone();
+  return updated;
 }
 
 export async function getLocation(ctx: Ctx, id: string): Promise<Location> {

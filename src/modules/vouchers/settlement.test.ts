@@ -107,6 +107,20 @@ describe('partner settlement', () => {
     expect((await t.call('GET', `/v1/partners/${w.partnerA.id}`, undefined, { token: w.clerks.a2 })).status).toBe(200);
     expect((await t.call('GET', '/v1/partners', undefined, { token: w.clerks.own })).body.data).toEqual([]);
   });
+
+  it("a partner's clerk does not look up the brand's customers; the brand's own clerk does", async () => {
+    const search = (token: string) => t.call('GET', '/v1/customers?q=a', undefined, { token });
+    expect(await search(w.clerks.a2)).toMatchObject({ status: 403, body: { code: 'forbidden', scope: 'customers:read' } });
+    expect((await search(w.clerks.own)).status).toBe(200);
+    const me = (await t.call('GET', '/v1/auth/me', undefined, { token: w.clerks.a2 })).body;
+    expect(me.scopes).not.toContain('customers:read');
+    expect(me.scopes).toContain('orders:write');
+    // Their store leaves the partner: from the next request on, they are the brand's clerk.
+    await t.call('PATCH', `/v1/locations/${w.a2.id}`, { partnerId: null });
+    expect((await search(w.clerks.a2)).status).toBe(200);
+    await t.call('PATCH', `/v1/locations/${w.a2.id}`, { partnerId: w.partnerA.id });
+    expect((await search(w.clerks.a2)).status).toBe(403);
+  });
 });
 
 describe('vouchers of an order line', () => {
