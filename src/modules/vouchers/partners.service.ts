@@ -41,7 +41,7 @@ export async function createPartner(ctx: Ctx, input: NewPartner): Promise<Partne
  * The partners a clerk may see: those whose stores they work at (a partner's contacts and terms are
  * not another partner's business). Null for anyone not bound to stores, who sees them all.
  */
-async function visiblePartners(ctx: Ctx): Promise<string[] | null> {
+export async function visiblePartners(ctx: Ctx): Promise<string[] | null> {
   const stores = boundStores(ctx.actor);
   if (!stores) return null;
   return [...(await loadPlaces(ctx, stores)).values()].flatMap((p) => (p.partnerId ? [p.partnerId] : []));

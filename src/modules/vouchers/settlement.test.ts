@@ -40,6 +40,13 @@ describe('partner settlement', () => {
       settlement: { partnerId: w.partnerA.id, amountPerRedemption: 3333 },
     });
     const [v1, v2] = await issue(tpl.id, 2);
+    // What partner A is paid is A's business: its clerks and the brand's staff see it, B's do not.
+    const payout = async (token?: string) => (await t.call('GET', `/v1/voucher-templates/${tpl.id}`, undefined, token ? { token } : {})).body.settlement;
+    expect(await payout()).toEqual({ partnerId: w.partnerA.id, amountPerRedemption: 3333 });
+    expect(await payout(w.clerks.a1)).toEqual({ partnerId: w.partnerA.id, amountPerRedemption: 3333 });
+    expect(await payout(w.clerks.b1)).toBeNull();
+    const listed = (await t.call('GET', '/v1/voucher-templates', undefined, { token: w.clerks.b1 })).body.data;
+    expect(listed.find((x: any) => x.id === tpl.id).settlement).toBeNull();
     const r1 = (await redeem(v1.code, w.a1.id, w.clerks.a1)).body;
     await redeem(v1.code, w.a2.id, w.clerks.a2);
     await redeem(v2.code, w.a1.id, w.clerks.a1);

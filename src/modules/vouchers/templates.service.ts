@@ -6,7 +6,7 @@ import type { Ctx } from '../../platform/context.js';
 import { getVariants } from '../catalog/index.js';
 import type { TemplateRow, VoucherScope, VouchersTables } from './vouchers.tables.js';
 import { toTemplate, type VoucherTemplate } from './vouchers.types.js';
-import { getPartner, missingPartners, requirePartnerCurrency } from './partners.service.js';
+import { getPartner, missingPartners, requirePartnerCurrency, visiblePartners } from './partners.service.js';
 import { loadPlaces } from './places.js';
 
 const q = (db: Executor) => tables<VouchersTables>(db);
@@ -146,15 +146,23 @@ export async function getTemplateRow(db: Executor, id: string, field = 'id'): Pr
   return row;
 }
 
+/** What a redemption pays a partner is shown to a clerk only for the partners they may see. */
+async function shownTo(ctx: Ctx, templates: VoucherTemplate[]): Promise<VoucherTemplate[]> {
+  const visible = await visiblePartners(ctx);
+  if (!visible) return templates;
+  return templates.map((t) => (t.settlement && !visible.includes(t.settlement.partnerId) ? { ...t, settlement: null } : t));
+}
+
 export async function getTemplate(ctx: Ctx, id: string): Promise<VoucherTemplate> {
-  return toTemplate(await getTemplateRow(ctx.db, id));
+  const [shown] = await shownTo(ctx, [toTemplate(await getTemplateRow(ctx.db, id))]);
+  return shown;
 }
 
 export async function listTemplates(ctx: Ctx, filter: { variantId?: string; status?: 'active' | 'archived' }): Promise<VoucherTemplate[]> {
   let query = q(ctx.db).selectFrom('voucher_template').selectAll().orderBy('id');
   if (filter.variantId) query = query.where('variant_id', '=', filter.variantId);
   if (filter.status) query = query.where('status', '=', filter.status);
-  return (await query.execute()).map(toTemplate);
+  return shownTo(ctx, (await query.execute()).map(toTemplate));
 }
 
 /** The active template that turns a paid order line of this variant into vouchers, if any. */

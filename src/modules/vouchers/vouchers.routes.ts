@@ -47,6 +47,7 @@ export function voucherRoutes(app: FastifyInstance): void {
     schema: {
       tags,
       summary: 'List voucher templates',
+      description: "A clerk sees a template's settlement only when it pays their own partner; otherwise it reads null.",
       querystring: z.object({ variantId: z.string().optional(), status: z.enum(['active', 'archived']).optional() }),
       response: { 200: z.object({ data: z.array(templateSchema) }) },
     },
