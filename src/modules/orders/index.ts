@@ -1,9 +1,10 @@
 import type { ModuleHost } from '../../platform/module.js';
 import { registerErrorStatus } from '../../platform/errors.js';
-import { refundedThroughOwner } from '../payments/index.js';
+import { ownPayments } from '../payments/index.js';
 import { cartRoutes } from './carts.routes.js';
 import { orderRoutes } from './orders.routes.js';
 import { onPaymentsCaptured } from './order-payments.js';
+import { getOrder } from './orders.service.js';
 import { completeOrders, expireHolds, expireNoShows, expireUnpaidOrders } from './cancel.service.js';
 
 /** Carts, checkout, the order lifecycle, O2O fulfilment (pickup, ship, vouchers), the till, returns. */
@@ -23,7 +24,7 @@ export function register(host: ModuleHost): void {
     refund_exceeds_paid: 422,
     order_waiting: 409,
   });
-  refundedThroughOwner('order', 'POST /v1/orders/{id}/refunds');
+  ownPayments('order', { refundRoute: 'POST /v1/orders/{id}/refunds', reveal: getOrder });
   cartRoutes(host.app);
   orderRoutes(host.app);
   host.handlers.onBatch(onPaymentsCaptured);

@@ -76,6 +76,12 @@ describe('buy online, pick up in store', () => {
     expect(await stockOf(t, shop.tee, shop.storeB)).toEqual(before);
     const payment = await ok(t.call('GET', `/v1/payments/${order.paymentId}`), 200);
     expect(payment).toMatchObject({ status: 'refunded', refundedAmount: 9900 });
+    // The payment is the business of the order's store: another store's clerk finds none.
+    expect((await t.call('GET', `/v1/payments/${order.paymentId}`, undefined, { token: shop.clerkB })).status).toBe(200);
+    expect((await t.call('GET', `/v1/payments/${order.paymentId}`, undefined, { token: shop.clerkA })).body).toMatchObject({ status: 404, code: 'not_found', field: 'id' });
+    const listed = async (token: string) => (await ok(t.call('GET', `/v1/payments?referenceId=${order.id}`, undefined, { token }), 200)).data.map((p: any) => p.id);
+    expect(await listed(shop.clerkB)).toEqual([order.paymentId]);
+    expect(await listed(shop.clerkA)).toEqual([]);
   });
 });
 

@@ -14,6 +14,7 @@ export function register(host: ModuleHost): void {
 }
 
 export { createPayment, getPayment, listPayments, type Payment, type NewPayment } from './payments.service.js';
-export { refundPayment, refundedThroughOwner, type Refund } from './refunds.service.js';
+export { refundPayment, type Refund } from './refunds.service.js';
+export { ownPayments, type PaymentOwner } from './owners.js';
 export type { PaymentProvider, ProviderNotice, ProviderStep } from './provider.js';
 export type { PaymentStatus, PaymentMethod } from './payments.tables.js';

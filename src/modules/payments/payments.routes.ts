@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { amountSchema } from '../../platform/money.js';
 import { notFound } from '../../platform/errors.js';
 import { PAYMENT_METHODS, PAYMENT_STATUSES } from './payments.tables.js';
-import { PROVIDERS, applyNotices, getPayment, listPayments } from './payments.service.js';
+import { PROVIDERS, applyNotices, listPayments, readPayment } from './payments.service.js';
 import { listRefunds, refundPaymentDirectly } from './refunds.service.js';
 
 const refundSchema = z.object({
@@ -39,14 +39,15 @@ export function paymentsRoutes(app: FastifyInstance): void {
 
   r.get('/v1/payments/:id', {
     config: { access: { scope: 'orders:read' } },
-    schema: { tags, summary: 'Get a payment with its refunds', params: idParams, response: { 200: paymentSchema.extend({ refunds: z.array(refundSchema) }) } },
-  }, async (req) => ({ ...(await getPayment(req.ctx, req.params.id)), refunds: await listRefunds(req.ctx, req.params.id) }));
+    schema: { tags, summary: 'Get a payment with its refunds', description: "A clerk sees an order's payments only when the order runs at one of their stores; others answer 404.", params: idParams, response: { 200: paymentSchema.extend({ refunds: z.array(refundSchema) }) } },
+  }, async (req) => ({ ...(await readPayment(req.ctx, req.params.id)), refunds: await listRefunds(req.ctx, req.params.id) }));
 
   r.get('/v1/payments', {
     config: { access: { scope: 'orders:read' } },
     schema: {
       tags,
       summary: 'Payments for one order (or other reference)',
+      description: 'Empty for a clerk when the order runs at none of their stores.',
       querystring: z.object({ referenceId: z.string().min(1), referenceType: z.string().optional().describe('e.g. order') }),
       response: { 200: z.object({ data: z.array(paymentSchema) }) },
     },

@@ -3,6 +3,7 @@ import { inTx, PREPARED, sql, tables, type Executor } from '../../platform/db.js
 import { AppError, invalid, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { emitAll } from '../../platform/outbox.js';
+import { mayReveal } from './owners.js';
 import type { Ctx } from '../../platform/context.js';
 import { PAYMENT_METHODS, type PaymentMethod, type PaymentStatus, type PaymentsTables } from './payments.tables.js';
 import type { PaymentProvider, ProviderNotice, ProviderStep } from './provider.js';
@@ -173,8 +174,20 @@ export async function getPayment(ctx: Ctx, id: string): Promise<Payment> {
   return toPayment(row);
 }
 
+/** The payment, if the actor may see what it pays for; otherwise it is reported missing. */
+export async function readPayment(ctx: Ctx, id: string): Promise<Payment> {
+  const payment = await getPayment(ctx, id);
+  if (!(await mayReveal(ctx, payment.reference))) throw notFound('payment', id, 'id');
+  return payment;
+}
+
+/** Payments for one reference; none when the actor may not see it. */
 export async function listPayments(ctx: Ctx, filter: { referenceType?: string; referenceId: string }): Promise<Payment[]> {
   let query = q(ctx.db).selectFrom('payment').selectAll().where('reference_id', '=', filter.referenceId);
   if (filter.referenceType) query = query.where('reference_type', '=', filter.referenceType);
-  return (await query.orderBy('id').execute()).map(toPayment);
+  const payments = (await query.orderBy('id').execute()).map(toPayment);
+  const types = [...new Set(payments.map((p) => p.reference.type))];
+  const shown = new Set<string>();
+  for (const type of types) if (await mayReveal(ctx, { type, id: filter.referenceId })) shown.add(type);
+  return payments.filter((p) => shown.has(p.reference.type));
 }

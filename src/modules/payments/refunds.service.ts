@@ -3,6 +3,7 @@ import { inTx, sql, tables, type Executor } from '../../platform/db.js';
 import { AppError, invalid, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { emit } from '../../platform/outbox.js';
+import { ownerOf } from './owners.js';
 import type { Ctx } from '../../platform/context.js';
 import type { PaymentsTables, RefundStatus } from './payments.tables.js';
 import { PROVIDERS, getPayment, toPayment } from './payments.service.js';
@@ -29,20 +30,10 @@ const toRefund = (r: Selectable<PaymentsTables['refund']>): Refund => ({
   createdAt: new Date(r.created_at).toISOString(),
 });
 
-/**
- * Reference types whose payments are refunded only through what they pay for, which keeps its own
- * refunded total and rules (an order: its status, its stores' clerks): type → the route to use.
- */
-const OWNED = new Map<string, string>();
-
-export function refundedThroughOwner(referenceType: string, route: string): void {
-  OWNED.set(referenceType, route);
-}
-
 /** A refund asked of the payment itself: refused for a payment whose owner refunds it. */
 export async function refundPaymentDirectly(ctx: Ctx, input: { paymentId: string; amount: number; reason?: string }): Promise<Refund> {
   const { reference } = await getPayment(ctx, input.paymentId);
-  const route = OWNED.get(reference.type);
+  const route = ownerOf(reference.type)?.refundRoute;
   if (route) {
     throw new AppError('refund_through_owner', `this payment is for ${reference.type} ${reference.id}: refund it with ${route.replace('{id}', reference.id)}`, { field: 'id', reference });
   }
