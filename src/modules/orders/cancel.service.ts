@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { inTx, type AnyDb } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { emit } from '../../platform/outbox.js';
-import { SYSTEM, canActAtStore } from '../../platform/auth.js';
+import { SYSTEM } from '../../platform/auth.js';
 import type { Ctx } from '../../platform/context.js';
 import { releaseReservation } from '../inventory/index.js';
 import { voidVouchersForOrderLine } from '../vouchers/index.js';
@@ -10,6 +10,7 @@ import type { FulfillmentRow, OrderRow } from './orders.tables.js';
 import { lockOrder, moveOrder, q, readOrder, type OrderView } from './order-store.js';
 import { DONE_FULFILLMENT, VOID_FULFILLMENT } from './order-state.js';
 import { refundOrder } from './order-payments.js';
+import { requireWholeOrder } from './order-access.js';
 import { orderSettings } from './orders.settings.js';
 import { releaseDiscounts } from './discounts.js';
 import { releaseOffers } from './offers.js';
@@ -24,15 +25,6 @@ async function releaseStock(ctx: Ctx, fs: FulfillmentRow[]): Promise<void> {
   for (const id of ids.sort()) await releaseReservation(ctx, id);
 }
 
-/** Shoppers cancel their own orders; clerks orders that run at one of their stores. */
-function requireOrderAccess(ctx: Ctx, order: OrderRow): void {
-  const a = ctx.actor;
-  if (a.kind === 'shopper' && a.customerId !== order.customer_id) throw new AppError('not_found', `order ${order.id} does not exist`, { field: 'id', id: order.id });
-  if (a.kind === 'staff' && !order.location_ids.some((l) => canActAtStore(a, l))) {
-    throw new AppError('store_out_of_scope', 'this order runs at none of your stores', { field: 'id', locationIds: order.location_ids });
-  }
-}
-
 /**
  * Cancels an order whose goods have not been handed over: releases reservations, voids unredeemed
  * vouchers and refunds what was paid, less what redeemed vouchers consumed.
@@ -41,7 +33,7 @@ export async function cancelOrder(ctx: Ctx, id: string, reason: string): Promise
   return inTx(ctx.db, async (tx) => {
     const c = { ...ctx, db: tx };
     const order = await lockOrder(tx, id);
-    requireOrderAccess(c, order);
+    requireWholeOrder(c, order);
     await closeOrder(c, order, reason);
     return readOrder(tx, id);
   });

@@ -53,6 +53,7 @@ export function orderRoutes(app: FastifyInstance): void {
     schema: {
       tags,
       summary: 'Cancel an order not yet handed over: releases stock, refunds, voids unredeemed vouchers',
+      description: 'A clerk may do this only for an order that runs at their stores alone (`store_out_of_scope` otherwise); shoppers for their own orders.',
       params,
       body: z.object({ reason: z.string().min(1).max(500).default('requested') }).default({ reason: 'requested' }),
       response: { 200: orderSchema },
@@ -67,6 +68,7 @@ export function orderRoutes(app: FastifyInstance): void {
     schema: {
       tags,
       summary: 'Refund an amount to the original payment (goodwill, price adjustment); never more than paid',
+      description: 'A clerk may do this only for an order that runs at their stores alone (`store_out_of_scope` otherwise); shoppers for their own orders.',
       params,
       body: z.object({ amount: amountSchema.min(1), reason: z.string().min(1).max(500) }),
       response: { 201: orderSchema },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../tests/harness.js';
-import { guestCart, ok, setUpShop, stockOf, type Shop } from './test-shop.js';
+import { ADDRESS, guestCart, ok, setUpShop, stockOf, type Shop } from './test-shop.js';
 import { expireNoShows } from './index.js';
 
 let t: TestApp;
@@ -153,6 +153,29 @@ describe('e-vouchers and cancellation', () => {
     expect(await stockOf(t, shop.mug, shop.storeA)).toEqual(before);
     const again = await t.call('POST', `/v1/orders/${order.id}/cancel`, { reason: 'again' });
     expect(again.body.code).toBe('invalid_state');
+  });
+
+  it('a clerk cancels or refunds only an order that runs at their stores alone', async () => {
+    for (const locationId of [shop.warehouse, shop.storeB]) await ok(t.call('POST', '/v1/stock/adjustments', { variantId: shop.tee, locationId, delta: 2, reason: 'receipt' }));
+    const cartId = await guestCart(t, shop, [{ variantId: shop.tee, quantity: 1 }, { variantId: shop.mug, quantity: 1 }]);
+    const lines = (await ok(t.call('GET', `/v1/carts/${cartId}`, undefined, { token: shop.storefrontKey }), 200)).lines;
+    const line = (variantId: string) => lines.find((l: any) => l.variantId === variantId).id;
+    const fulfillment = [{ type: 'pickup', locationId: shop.storeB, lineIds: [line(shop.tee)] }, { type: 'delivery', address: ADDRESS, lineIds: [line(shop.mug)] }];
+    const split = await ok(t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment, contact: { email: 'split@example.com' }, payment: { provider: 'manual', method: 'qr' } }));
+    expect(split.locationIds).toContain(shop.storeB);
+    expect(split.locationIds.length).toBe(2);
+    // Store B's clerk hands over the pickup, but the shipped part is not theirs to call off or refund.
+    const cancel = await t.call('POST', `/v1/orders/${split.id}/cancel`, { reason: 'changed mind' }, { token: shop.clerkB });
+    expect(cancel.body).toMatchObject({ status: 403, code: 'store_out_of_scope', field: 'id' });
+    expect(cancel.body.locationIds).not.toContain(shop.storeB);
+    const refund = await t.call('POST', `/v1/orders/${split.id}/refunds`, { amount: 100, reason: 'goodwill' }, { token: shop.clerkB });
+    expect(refund.body).toMatchObject({ status: 403, code: 'store_out_of_scope' });
+    expect(await ok(t.call('GET', `/v1/orders/${split.id}`), 200)).toMatchObject({ status: split.status, refundedAmount: 0 });
+    // The back office can; and the clerk can for an order at their store alone.
+    expect((await ok(t.call('POST', `/v1/orders/${split.id}/cancel`, { reason: 'changed mind' }), 200)).status).toBe('cancelled');
+    const own = await pickupOrder([{ variantId: shop.tee, quantity: 1 }], shop.storeB, 'own-store@example.com');
+    expect((await ok(t.call('POST', `/v1/orders/${own.id}/refunds`, { amount: 100, reason: 'goodwill' }, { token: shop.clerkB }))).refundedAmount).toBe(100);
+    expect((await ok(t.call('POST', `/v1/orders/${own.id}/cancel`, { reason: 'changed mind' }, { token: shop.clerkB }), 200)).status).toBe('cancelled');
   });
 
   it('an order of e-vouchers only runs at no store: operators open it, clerks do not', async () => {

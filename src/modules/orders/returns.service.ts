@@ -3,13 +3,14 @@ import { inTx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { emit } from '../../platform/outbox.js';
-import { canActAtStore, requireStore } from '../../platform/auth.js';
+import { requireStore } from '../../platform/auth.js';
 import type { Ctx } from '../../platform/context.js';
 import { adjustStock } from '../inventory/index.js';
 import { getLocation } from '../stores/index.js';
 import { lockOrder, q, readOrder, type OrderView } from './order-store.js';
 import { paidForUnits } from './pricing.js';
 import { refundOrder } from './order-payments.js';
+import { requireWholeOrder } from './order-access.js';
 import { orderSettings } from './orders.settings.js';
 
 /** Returns across channels (bought online, returned at any store) and money-only refunds. */
@@ -98,10 +99,7 @@ export async function receiveReturn(ctx: Ctx, orderId: string, input: ReturnInpu
 export async function refundAmount(ctx: Ctx, orderId: string, input: { amount: number; reason: string }): Promise<OrderView> {
   return inTx(ctx.db, async (tx) => {
     const order = await lockOrder(tx, orderId);
-    const a = ctx.actor;
-    if (a.kind === 'staff' && !order.location_ids.some((l) => canActAtStore(a, l))) {
-      throw new AppError('store_out_of_scope', 'this order runs at none of your stores', { field: 'id' });
-    }
+    requireWholeOrder(ctx, order);
     if (!['paid', 'partially_fulfilled', 'fulfilled', 'partially_refunded'].includes(order.status)) {
       throw new AppError('invalid_state', `an order that is ${order.status.replaceAll('_', ' ')} cannot be refunded`, { current: order.status });
     }

@@ -1,0 +1,23 @@
+import { AppError } from '../../platform/errors.js';
+import { boundStores } from '../../platform/auth.js';
+import type { Ctx } from '../../platform/context.js';
+import type { OrderRow } from './orders.tables.js';
+
+/**
+ * Cancelling an order or refunding money on it acts on the whole order: a shopper may on their own;
+ * a clerk only on one that runs at their stores alone. An order that also runs at another store or
+ * a warehouse, or at no store (e-vouchers only), is the back office's to cancel or refund.
+ */
+export function requireWholeOrder(ctx: Ctx, order: OrderRow): void {
+  const a = ctx.actor;
+  if (a.kind === 'shopper' && a.customerId !== order.customer_id) throw new AppError('not_found', `order ${order.id} does not exist`, { field: 'id', id: order.id });
+  const stores = boundStores(a);
+  if (!stores) return;
+  const elsewhere = order.location_ids.filter((l) => !stores.includes(l));
+  if (!order.location_ids.length || elsewhere.length === order.location_ids.length) {
+    throw new AppError('store_out_of_scope', 'this order runs at none of your stores', { field: 'id', locationIds: order.location_ids });
+  }
+  if (elsewhere.length) {
+    throw new AppError('store_out_of_scope', 'this order also runs at locations that are not yours: the back office cancels or refunds it', { field: 'id', locationIds: elsewhere });
+  }
+}
