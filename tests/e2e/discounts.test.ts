@@ -169,9 +169,20 @@ describe.skipIf(!hasChromium)('coupons and points at checkout and at the till', 
     await clerk.getByTestId('sign-in').click();
     await expect.poll(() => clerk.getByTestId('clerk-store').textContent()).toContain('Nanjing Road');
 
+    // Found by email, the member's points are shown but not spendable: the member must be there.
     await field(clerk, 'scan-input').fill(email);
     await field(clerk, 'scan-input').press('Enter');
     await clerk.getByRole('button', { name: 'Start a sale' }).click();
+    await clerk.getByText('Selling to member').waitFor();
+    await clerk.getByTestId('points-need-code').waitFor();
+    expect(await clerk.getByTestId('sale-points').count()).toBe(0);
+    // The member shows the code in their app; the clerk scans it and sells to them again.
+    await shopper.goto(`${server.base}/shop/me`);
+    const memberCode = await shopper.locator('img.qr').getAttribute('alt');
+    await clerk.getByRole('tab', { name: 'Scan' }).click();
+    await field(clerk, 'scan-input').fill(memberCode!);
+    await field(clerk, 'scan-input').press('Enter');
+    await clerk.getByTestId('start-sale').click();
     await clerk.getByText('Selling to member').waitFor();
     const quantity = over200();
     for (let i = 0; i < quantity; i++) {

@@ -14,6 +14,7 @@ export function register(host: ModuleHost): void {
     member_not_found: 404,
     insufficient_points: 409,
     invalid_member_code: 422,
+    member_code_required: 403,
     tier_in_use: 409,
   });
   loyaltyRoutes(host.app);
@@ -25,7 +26,7 @@ export function register(host: ModuleHost): void {
   );
 }
 
-export { getMembership, enrolMember, type Membership, type PointsEntry } from './members.service.js';
+export { getMembership, enrolMember, currentMemberCode, requireMemberPresent, type Membership, type PointsEntry } from './members.service.js';
 export { quotePointsDeduction, spendPoints, refundSpentPoints, adjustPoints, type Spend } from './points.service.js';
 export type { DeductionQuote } from './points-math.js';
 export type { Reference } from './ledger.js';

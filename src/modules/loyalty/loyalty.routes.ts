@@ -48,8 +48,9 @@ export function loyaltyRoutes(app: FastifyInstance): void {
     schema: {
       tags,
       summary: "Resolve a scanned member code to the member's balance and tier",
+      description: 'The pass it returns lets a till sale for this member spend their points (POST /v1/pos/sales, memberPass) for 15 minutes.',
       body: z.object({ code: z.string().min(1).max(200) }),
-      response: { 200: s.membershipSchema },
+      response: { 200: s.membershipSchema.extend({ pass: z.object({ token: z.string(), expiresAt: z.string() }).describe("proof the member showed their code, for this sale's points") }) },
     },
   }, async (req) => resolveMemberCode(req.ctx, req.body.code));
 

@@ -8,7 +8,7 @@ import type { Ctx } from '../../platform/context.js';
 import { getCustomer } from '../customers/index.js';
 import type { EntryKind, MemberRow } from './loyalty.tables.js';
 import { balancesOf, memberNotFound, q } from './ledger.js';
-import { memberCode, verifyMemberCode } from './member-code.js';
+import { memberCode, memberPass, verifyMemberCode, verifyMemberPass } from './member-code.js';
 import { nextTier, tierForSpend } from './points-math.js';
 import { loadTiers, rollingSpend, type TierView } from './tiers.service.js';
 
@@ -120,10 +120,24 @@ export async function currentMemberCode(ctx: Ctx, customerId: string, at = Date.
   return { code, qr: await QRCode.toDataURL(code, { errorCorrectionLevel: 'M', margin: 1 }), expiresAt: expiresAt.toISOString() };
 }
 
-/** What a clerk's scan of a member code resolves to. */
-export async function resolveMemberCode(ctx: Ctx, code: string, at = Date.now()): Promise<Membership> {
-  const memberId = verifyMemberCode(await codeSecret(ctx.db), code, at);
+/** What a clerk's scan of a member code resolves to, with the pass that lets the sale spend points. */
+export async function resolveMemberCode(ctx: Ctx, code: string, at = Date.now()): Promise<Membership & { pass: { token: string; expiresAt: string } }> {
+  const secret = await codeSecret(ctx.db);
+  const memberId = verifyMemberCode(secret, code, at);
   const m = memberId ? await q(ctx.db).selectFrom('loyalty_member').selectAll().where('id', '=', memberId).executeTakeFirst() : undefined;
   if (!m) throw new AppError('invalid_member_code', 'the member code is not valid or has expired; ask the member to refresh it', { field: 'code' });
-  return membershipOf(ctx.db, m);
+  const { pass, expiresAt } = memberPass(secret, m.id, at);
+  return { ...(await membershipOf(ctx.db, m)), pass: { token: pass, expiresAt: expiresAt.toISOString() } };
+}
+
+/**
+ * A till spends a member's points only while the member is there: `pass` is what scanning their
+ * member code gave (see resolveMemberCode), and it must be this customer's.
+ */
+export async function requireMemberPresent(ctx: Ctx, customerId: string, pass: string | undefined, field: string): Promise<void> {
+  const memberId = pass ? verifyMemberPass(await codeSecret(ctx.db), pass) : null;
+  const m = memberId ? await q(ctx.db).selectFrom('loyalty_member').select('customer_id').where('id', '=', memberId).executeTakeFirst() : undefined;
+  if (m?.customer_id !== customerId) {
+    throw new AppError('member_code_required', pass ? "this member pass is not this customer's or has expired: scan the member code again" : "points are spent at the till only after scanning the member's code: send the pass it gave", { field });
+  }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { earnedPoints, nextTier, planDebit, pointsKept, quoteDeduction, ruleFor, tierForSpend } from './points-math.js';
 import { endOfYear, isBirthday, localDate, localMidnight } from './brand-time.js';
-import { memberCode, verifyMemberCode } from './member-code.js';
+import { PASS_SECONDS, memberCode, memberPass, verifyMemberCode, verifyMemberPass } from './member-code.js';
 
 describe('earning', () => {
   it.each([
@@ -110,5 +110,16 @@ describe('member codes', () => {
     expect(verifyMemberCode('other', code, at)).toBeNull();
     expect(memberCode('s3cret', 'mem_1', at + 30_000).code).not.toBe(code);
     expect(verifyMemberCode('s3cret', code.replace('mem_1', 'mem_2'), at)).toBeNull();
+  });
+
+  it('the pass a scanned code gives lasts one sale, and only for that member and key', () => {
+    const at = Date.UTC(2026, 10, 23, 3, 0, 10);
+    const { pass, expiresAt } = memberPass('s3cret', 'mem_1', at);
+    expect(expiresAt.getTime()).toBe(at + PASS_SECONDS * 1000);
+    expect(verifyMemberPass('s3cret', pass, at + (PASS_SECONDS - 1) * 1000)).toBe('mem_1');
+    expect(verifyMemberPass('s3cret', pass, at + PASS_SECONDS * 1000)).toBeNull();
+    expect(verifyMemberPass('other', pass, at)).toBeNull();
+    expect(verifyMemberPass('s3cret', pass.replace('mem_1', 'mem_2'), at)).toBeNull();
+    expect(verifyMemberPass('s3cret', memberCode('s3cret', 'mem_1', at).code, at)).toBeNull();
   });
 });

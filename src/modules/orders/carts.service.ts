@@ -8,6 +8,7 @@ import { getChannel, getVariants, requireSelling, variantsForSale, findVariantBy
 import { getCustomer } from '../customers/index.js';
 import { resolveCoupons } from '../coupons/index.js';
 import { quotePointsDeduction } from '../loyalty/index.js';
+import { refuseClerkPoints } from './order-access.js';
 import type { CartLineRow, CartRow, FulfillmentChoice, OrdersTables } from './orders.tables.js';
 import { priceCart, shippingFor, type CartTotals, type FulfillmentType, type PricedLine } from './pricing.js';
 import { discountsFor, pointsShort, type DiscountRequest, type Discounts, type Problem } from './discounts.js';
@@ -354,6 +355,7 @@ export async function setCartCoupons(ctx: Ctx, cartId: string, codes: string[]):
 
 /** Sets how many points the member offers to pay with (0: none); more than they hold is refused. */
 export async function setCartPoints(ctx: Ctx, cartId: string, points: number): Promise<CartView> {
+  refuseClerkPoints(ctx, points);
   return inTx(ctx.db, async (tx) => {
     const c = { ...ctx, db: tx };
     const cart = await openCartForWrite(c, tx, cartId);

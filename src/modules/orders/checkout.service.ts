@@ -16,6 +16,7 @@ import { markOrderPaid } from './order-payments.js';
 import { orderSettings } from './orders.settings.js';
 import { takeDiscounts } from './discounts.js';
 import { takeOffers } from './offers.js';
+import { refuseClerkPoints } from './order-access.js';
 
 export interface CheckoutInput {
   /** Fulfilment choices applied before placing: for the whole cart, or for the lines named. */
@@ -48,6 +49,7 @@ const SHIPS: ReadonlySet<FulfillmentType> = new Set(['delivery', 'ship_from_stor
  * and so their fulfilments, depends on the stock allocation, which therefore runs first.
  */
 export async function checkout(ctx: Ctx, cartId: string, input: CheckoutInput): Promise<OrderView> {
+  refuseClerkPoints(ctx, input.points);
   return inTx(ctx.db, async (tx) => {
     const c = { ...ctx, db: tx };
     const { cart, lines } = await lockCartWithLines(tx, cartId);

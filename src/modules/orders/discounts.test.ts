@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onPostgres, startTestApp, type TestApp } from '../../../tests/harness.js';
 import { ok, setUpShop, stockOf, type Shop } from './test-shop.js';
 import { findOrCreateCustomer } from '../customers/index.js';
+import { currentMemberCode } from '../loyalty/index.js';
 
 /**
  * Promotions, coupons and points at checkout and at the till: the cart explains what each took
@@ -111,6 +112,44 @@ describe('discounts in carts, checkout and POS', () => {
     expect(priced.lines.every((l: any) => l.total >= 0)).toBe(true);
     expect(priced.grandTotal).toBe(priced.subtotal + priced.shippingTotal - priced.discountTotal);
     await stop(big.id);
+  });
+
+  it("a clerk spends a member's points only at the till, with the pass the member's code gave", async () => {
+    const member = async () => {
+      const id = await customer();
+      await ok(t.call('POST', '/v1/members', { customerId: id }));
+      await ok(t.call('POST', `/v1/members/${id}/points/adjust`, { points: 3000, reason: 'welcome' }));
+      return id;
+    };
+    const [mei, lin] = [await member(), await member()];
+    const passOf = async (customerId: string) => {
+      const { code } = await currentMemberCode(t.ctx, customerId);
+      return (await ok(t.call('POST', '/v1/members/resolve-code', { code }, { token: shop.clerkA }), 200)).pass.token as string;
+    };
+    await ok(t.call('POST', '/v1/stock/adjustments', { variantId: shop.mug, locationId: shop.storeA, delta: 1, reason: 'receipt' }));
+    const sale = (extra: object) => t.call('POST', '/v1/pos/sales', { locationId: shop.storeA, customerId: mei, points: 500, lines: [{ variantId: shop.mug, quantity: 1 }], payment: { provider: 'manual', method: 'card' }, ...extra }, { token: shop.clerkA });
+    const balance = async () => (await ok(t.call('GET', `/v1/members/${mei}`), 200)).balance;
+
+    // Naming the customer is not enough, nor is another member's pass, nor a tampered one.
+    expect((await sale({})).body).toMatchObject({ status: 403, code: 'member_code_required', field: 'memberPass' });
+    const linsPass = await passOf(lin);
+    expect((await sale({ memberPass: linsPass })).body).toMatchObject({ status: 403, code: 'member_code_required' });
+    const [prefix, memberId, until, mac] = (await passOf(mei)).split('.');
+    expect((await sale({ memberPass: [prefix, memberId, Number(until) + 3600, mac].join('.') })).body).toMatchObject({ status: 403, code: 'member_code_required' });
+    expect(await balance()).toBe(3000);
+    expect((await ok(t.call('GET', `/v1/orders?customerId=${mei}`), 200)).data).toEqual([]);
+
+    const paid = await ok(sale({ memberPass: await passOf(mei) }));
+    expect(paid.pointsSpent).toBe(500);
+    expect(await balance()).toBe(2500);
+
+    // A cart is not a way around it for a clerk; the member's own cart or the back office may.
+    const cart = await cartFor(mei, [{ variantId: shop.mug, quantity: 1 }]);
+    expect((await t.call('PUT', `/v1/carts/${cart.id}/points`, { points: 100 }, { token: shop.clerkA })).body).toMatchObject({ status: 403, code: 'member_code_required', field: 'points' });
+    const checkout = await t.call('POST', `/v1/carts/${cart.id}/checkout`, { points: 100, fulfillment: [{ type: 'pickup', locationId: shop.storeA }], payment: { provider: 'manual', method: 'card' } }, { token: shop.clerkA });
+    expect(checkout.body).toMatchObject({ status: 403, code: 'member_code_required', field: 'points' });
+    expect((await ok(t.call('PUT', `/v1/carts/${cart.id}/points`, { points: 100 }), 200)).points.used).toBe(100);
+    expect(await balance()).toBe(2500);
   });
 
   it('points pay part of an order, never more than the member holds, and come back on cancel', async () => {

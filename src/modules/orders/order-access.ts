@@ -21,3 +21,13 @@ export function requireWholeOrder(ctx: Ctx, order: OrderRow): void {
     throw new AppError('store_out_of_scope', 'this order also runs at locations that are not yours: the back office cancels or refunds it', { field: 'id', locationIds: elsewhere });
   }
 }
+
+/**
+ * A clerk spends a member's points only at the till, with the pass the member's code gives
+ * (POST /v1/pos/sales): never by naming the customer on a cart.
+ */
+export function refuseClerkPoints(ctx: Ctx, points: number | undefined): void {
+  if (points && boundStores(ctx.actor)) {
+    throw new AppError('member_code_required', "a clerk spends a member's points at the till, with the pass their member code gives", { field: 'points' });
+  }
+}

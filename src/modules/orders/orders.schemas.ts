@@ -168,7 +168,8 @@ export const posSaleBody = z.object({
   })).min(1),
   customerId: id.optional().describe('the member buying, so the sale joins their history'),
   couponCodes: couponCodes.optional().describe("the member's coupons (or public codes) to use"),
-  points: z.number().int().min(0).optional().describe("the member's points to pay with"),
+  points: z.number().int().min(0).optional().describe("the member's points to pay with; a sale spends them only with memberPass"),
+  memberPass: z.string().min(1).max(300).optional().describe('the pass that scanning the member code gave (POST /v1/members/resolve-code): the member is at the till'),
   payment: z.object({
     provider: z.literal('manual'),
     method: z.enum(['cash', 'card', 'qr']),

@@ -2,6 +2,7 @@ import { inTx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { requireStore } from '../../platform/auth.js';
+import { requireMemberPresent } from '../loyalty/index.js';
 import type { Ctx } from '../../platform/context.js';
 import { findVariantByCode, getChannel, getVariants, listChannels, priceVariants, type Channel, type Variant } from '../catalog/index.js';
 import { getCustomer } from '../customers/index.js';
@@ -28,6 +29,7 @@ export interface PosSaleInput {
   customerId?: string;
   couponCodes?: string[];
   points?: number;
+  memberPass?: string;
   payment: { provider: 'manual'; method: 'cash' | 'card' | 'qr'; tendered?: number };
 }
 
@@ -117,6 +119,7 @@ export async function quotePosSale(ctx: Ctx, input: PosQuoteInput): Promise<PosQ
  */
 export async function createPosSale(ctx: Ctx, input: PosSaleInput): Promise<OrderView> {
   requireStore(ctx.actor, input.locationId);
+  if (input.points && input.customerId) await requireMemberPresent(ctx, input.customerId, input.memberPass, 'memberPass');
   return inTx(ctx.db, async (tx) => {
     const c = { ...ctx, db: tx };
     const { channel, variants, lines, discounts, totals } = await pricePosSale(c, input);

@@ -22,7 +22,8 @@ export default function ClerkApp() {
 }
 
 /** What the scan box hands to the till: a member to sell to. */
-export interface SaleStart { customerId: string; label: string }
+/** Whom a sale is for; `pass` when the member's code was scanned, which lets the sale spend their points. */
+export interface SaleStart { customerId: string; label: string; pass?: string }
 
 function ClerkShell() {
   const t = useT();

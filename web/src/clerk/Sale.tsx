@@ -67,7 +67,7 @@ export function Sale({ store, customer, onClearCustomer }: { store: Location; cu
   const basket = {
     locationId: store.id,
     ...(pos ? { channelId: pos.id } : {}),
-    ...(customer ? { customerId: customer.customerId, ...(points ? { points } : {}) } : {}),
+    ...(customer ? { customerId: customer.customerId, ...(points && customer.pass ? { points, memberPass: customer.pass } : {}) } : {}),
     ...(codes.length ? { couponCodes: codes } : {}),
     lines: lines.map((l) => ({ ...(l.variantId ? { variantId: l.variantId } : { code: l.code }), quantity: l.quantity })),
   };
@@ -130,7 +130,7 @@ export function Sale({ store, customer, onClearCustomer }: { store: Location; cu
           </List.Item>
         )}
       />
-      <SaleDiscounts customerId={customer?.customerId ?? null} codes={codes} onCodes={(c) => { setCodes(c); sale.reset(); }} points={points} onPoints={(n) => { setPoints(n); sale.reset(); }} error={sale.error ?? quote.error} />
+      <SaleDiscounts customerId={customer?.customerId ?? null} canSpendPoints={Boolean(customer?.pass)} codes={codes} onCodes={(c) => { setCodes(c); sale.reset(); }} points={points} onPoints={(n) => { setPoints(n); sale.reset(); }} error={sale.error ?? quote.error} />
       <Divider style={{ margin: '8px 0' }} />
       <div style={{ display: 'flex', justifyContent: 'space-between' }}>
         <span>{t('Subtotal')}</span>

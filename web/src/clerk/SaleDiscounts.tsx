@@ -10,8 +10,10 @@ import { useT } from '../shared/i18n';
  * (and refuses the whole sale, naming the code, if one does not apply), so here they are only
  * collected, next to what the member holds.
  */
-export function SaleDiscounts({ customerId, codes, onCodes, points, onPoints, error }: {
+export function SaleDiscounts({ customerId, canSpendPoints, codes, onCodes, points, onPoints, error }: {
   customerId: string | null;
+  /** Points are spent only for a member whose code was scanned: they are at the till. */
+  canSpendPoints: boolean;
   codes: string[];
   onCodes(codes: string[]): void;
   points: number | null;
@@ -58,12 +60,18 @@ export function SaleDiscounts({ customerId, codes, onCodes, points, onPoints, er
           ) : (
             <>
               <Typography.Text data-testid="member-balance">{t('Points balance: {n}', { n: balance ?? 0 })}</Typography.Text>
-              <Space.Compact block style={{ marginTop: 4 }}>
-                <InputNumber min={0} max={balance} precision={0} value={points} onChange={onPoints} status={field === 'points' ? 'error' : undefined}
-                  placeholder={t('Points to use')} style={{ flex: 1 }} disabled={!balance} data-testid="sale-points" />
-                <Button onClick={() => onPoints(balance ?? null)} disabled={!balance}>{t('Use all')}</Button>
-              </Space.Compact>
-              <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('At most the share of a sale points may pay is taken; the receipt shows how many.')}</Typography.Text>
+              {canSpendPoints ? (
+                <>
+                  <Space.Compact block style={{ marginTop: 4 }}>
+                    <InputNumber min={0} max={balance} precision={0} value={points} onChange={onPoints} status={field === 'points' ? 'error' : undefined}
+                      placeholder={t('Points to use')} style={{ flex: 1 }} disabled={!balance} data-testid="sale-points" />
+                    <Button onClick={() => onPoints(balance ?? null)} disabled={!balance}>{t('Use all')}</Button>
+                  </Space.Compact>
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('At most the share of a sale points may pay is taken; the receipt shows how many.')}</Typography.Text>
+                </>
+              ) : (
+                <Typography.Paragraph type="secondary" style={{ fontSize: 12 }} data-testid="points-need-code">{t("Scan the member's code to pay with points.")}</Typography.Paragraph>
+              )}
             </>
           )}
         </div>

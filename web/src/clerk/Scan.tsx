@@ -159,7 +159,7 @@ function MemberCodeCard({ code, onStartSale }: { code: string; onStartSale(s: Sa
         <Descriptions.Item label={t('Points')}>{m.balance}{m.frozen > 0 && ` (+${m.frozen} ${t('pending')})`}</Descriptions.Item>
         {m.nextTier && <Descriptions.Item label={t('Next tier')}>{t('{amount} more to {tier}', { amount: money(m.nextTier.amountToGo, 'CNY', lang), tier: m.nextTier.name })}</Descriptions.Item>}
       </Descriptions>
-      <Button type="primary" block size="large" onClick={() => onStartSale({ customerId: m.customerId, label })} data-testid="start-sale">{t('Start a sale')}</Button>
+      <Button type="primary" block size="large" onClick={() => onStartSale({ customerId: m.customerId, label, pass: m.pass.token })} data-testid="start-sale">{t('Start a sale')}</Button>
     </Card>
   );
 }

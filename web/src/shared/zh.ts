@@ -193,7 +193,7 @@ export const ZH: Record<string, string> = {
   Use: '使用', 'Use all I can': '尽量多用', '{n} points take off {amount}': '{n} 积分抵扣 {amount}',
   'at most {n} of the {m} offered can pay for this order': '本单最多可用 {n} 积分（你填了 {m}）', Remove: '移除', 'Line total': '小计（优惠后）',
   'This line is at its usual price meanwhile.': '该商品暂按原价计算。', 'Scan or type a coupon code': '扫描或输入优惠码', 'Add coupon': '添加优惠券',
-  'Loading points…': '正在读取积分…', 'Not a member: no points to use.': '非会员：没有可用积分。', 'Points balance: {n}': '积分余额：{n}', 'Use all': '全部使用',
+  'Loading points…': '正在读取积分…', 'Not a member: no points to use.': '非会员：没有可用积分。', 'Points balance: {n}': '积分余额：{n}', 'Use all': '全部使用', "Scan the member's code to pay with points.": '扫描会员码后才能使用积分。',
   'At most the share of a sale points may pay is taken; the receipt shows how many.': '积分最多抵扣订单的规定比例，实际使用数见小票。',
   'To pay': '应付',
   'You saved': '共优惠', 'Points used': '使用积分', coupon_expired: '优惠券已过期', coupon_inactive: '优惠券已停用', coupon_limit_reached: '优惠券已达使用上限',
