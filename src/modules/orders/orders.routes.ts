@@ -37,7 +37,13 @@ export function orderRoutes(app: FastifyInstance): void {
 
   r.get('/v1/orders/:id', {
     config: { access: 'authenticated' },
-    schema: { tags, summary: 'One order with its fulfilments and lines (shoppers: their own)', params, response: { 200: orderSchema } },
+    schema: {
+      tags,
+      summary: 'One order with its fulfilments and lines (shoppers: their own)',
+      description: 'A clerk opens orders that run at their stores, and any order whose goods the shopper has when one of their stores takes returns (to take them back there).',
+      params,
+      response: { 200: orderSchema },
+    },
   }, async (req) => {
     if (req.actor.kind !== 'shopper') requireScope(req.actor, 'orders:read');
     return getOrder(req.ctx, req.params.id);

@@ -2,9 +2,11 @@ import { sql } from 'kysely';
 import { AppError } from '../../platform/errors.js';
 import { canActAtStore, hasScope } from '../../platform/auth.js';
 import type { Ctx } from '../../platform/context.js';
+import { getLocations } from '../stores/index.js';
 import { q, readOrder, toOrderView, type OrderView } from './order-store.js';
 import type { OrderStatus } from './order-state.js';
 import type { OrderRow } from './orders.tables.js';
+import { returnableAnywhere } from './returns.service.js';
 
 /** Reading orders: one history for every channel, online and in store. */
 
@@ -17,14 +19,22 @@ export interface OrderFilter {
   after?: string;
 }
 
-/** The order if the actor may see it: shoppers their own, clerks those at their stores. */
+/** Whether a clerk of these stores could take goods of this order back: one of them takes returns. */
+async function mayTakeReturn(ctx: Ctx, storeIds: string[], order: OrderView): Promise<boolean> {
+  return returnableAnywhere(order) && (await getLocations(ctx, storeIds)).some((l) => l.services.includes('returns'));
+}
+
+/**
+ * The order if the actor may see it: shoppers their own; clerks those at their stores, and by its
+ * id any whose goods the shopper has and may bring back to a store of theirs that takes returns.
+ */
 export async function getOrder(ctx: Ctx, id: string): Promise<OrderView> {
   const order = await readOrder(ctx.db, id);
   const a = ctx.actor;
   const hidden =
     (a.kind === 'shopper' && order.customerId !== a.customerId) ||
     // An order with no store (e-vouchers only) is no clerk's, but the rest of the staff see it.
-    (a.kind === 'staff' && a.role === 'clerk' && !order.locationIds.some((l) => canActAtStore(a, l))) ||
+    (a.kind === 'staff' && a.role === 'clerk' && !order.locationIds.some((l) => canActAtStore(a, l)) && !(await mayTakeReturn(ctx, a.storeIds, order))) ||
     (a.kind === 'api_key' && !hasScope(a.scopes, 'orders:read'));
   // Someone else's order is reported as missing, not forbidden: ids do not leak.
   if (hidden) throw new AppError('not_found', `order ${id} does not exist`, { field: 'id', id });

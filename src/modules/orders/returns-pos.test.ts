@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../tests/harness.js';
 import { codeIn, startSmsInbox } from '../../../tests/inboxes.js';
-import { guestCart, ok, setUpShop, stockOf, type Shop } from './test-shop.js';
+import { ADDRESS, guestCart, ok, setUpShop, stockOf, type Shop } from './test-shop.js';
 
 let t: TestApp;
 let shop: Shop;
@@ -80,6 +80,25 @@ describe('returns across channels', () => {
 
     const rest = await ok(t.call('POST', `/v1/orders/${order.id}/returns`, { locationId: shop.storeB, lines: [{ orderLineId: mugLine.id, quantity: 1 }, { orderLineId: order.lines.find((l: any) => l.variantId === shop.tee).id, quantity: 1 }], reason: 'all back' }, { token: shop.clerkB }));
     expect(rest).toMatchObject({ status: 'refunded', refundedAmount: order.paidAmount });
+  });
+
+  it("a clerk opens another store's order by its id once its goods are the shopper's, if their store takes returns", async () => {
+    const cartId = await guestCart(t, shop, [{ variantId: shop.mug, quantity: 1 }]);
+    const placed = await ok(t.call('POST', `/v1/carts/${cartId}/checkout`, { fulfillment: [{ type: 'pickup', locationId: shop.storeA }], contact: { email: 'open@example.com' }, payment: { provider: 'manual', method: 'qr' } }));
+    const open = (token: string) => t.call('GET', `/v1/orders/${placed.id}`, undefined, { token });
+    // Still waiting at store A: store B has nothing to do with it.
+    expect((await open(shop.clerkB)).status).toBe(404);
+    const f = placed.fulfillments[0];
+    await ok(t.call('POST', `/v1/fulfillments/${f.id}/ready`, undefined, { token: shop.clerkA }), 200);
+    await ok(t.call('POST', `/v1/fulfillments/${f.id}/pickup`, { code: f.pickupCode }, { token: shop.clerkA }), 200);
+    expect((await open(shop.clerkB)).body).toMatchObject({ id: placed.id, status: 'fulfilled' });
+    // A store that takes no returns neither opens it nor takes the goods back.
+    const kiosk = (await ok(t.call('POST', '/v1/locations', { kind: 'store', code: 'KIOSK', name: 'Kiosk', address: ADDRESS, geo: { lat: 31.2, lng: 121.4 }, timezone: 'Asia/Shanghai', services: ['pickup'] }))).id;
+    const kioskClerk = await t.staff('clerk', [kiosk]);
+    expect((await open(kioskClerk)).status).toBe(404);
+    const refused = await t.call('POST', `/v1/orders/${placed.id}/returns`, { locationId: kiosk, lines: [{ orderLineId: placed.lines[0].id, quantity: 1 }], reason: 'x' }, { token: kioskClerk });
+    expect(refused.body).toMatchObject({ status: 422, code: 'service_unavailable', field: 'locationId' });
+    expect((await ok(t.call('GET', `/v1/orders/${placed.id}`), 200)).refundedAmount).toBe(0);
   });
 
   it('concurrent returns of one line never exceed what was sold', async () => {

@@ -18,6 +18,10 @@ import { orderSettings } from './orders.settings.js';
 const RETURNABLE_ORDER: ReadonlySet<string> = new Set(['partially_fulfilled', 'fulfilled', 'partially_refunded']);
 const HANDED_OVER: ReadonlySet<string> = new Set(['picked_up', 'shipped', 'delivered', 'sold']);
 
+/** Whether goods of the order are with the shopper, who may bring them back to any store. */
+export const returnableAnywhere = (order: Pick<OrderView, 'status' | 'fulfillments'>): boolean =>
+  RETURNABLE_ORDER.has(order.status) && order.fulfillments.some((f) => HANDED_OVER.has(f.status));
+
 export interface ReturnInput {
   locationId: string;
   lines: Array<{ orderLineId: string; quantity: number }>;
@@ -33,9 +37,10 @@ export async function receiveReturn(ctx: Ctx, orderId: string, input: ReturnInpu
   requireStore(ctx.actor, input.locationId);
   return inTx(ctx.db, async (tx) => {
     const c = { ...ctx, db: tx };
-    await getLocation(c, input.locationId).catch(() => {
+    const store = await getLocation(c, input.locationId).catch(() => {
       throw new AppError('not_found', `location ${input.locationId} does not exist`, { field: 'locationId' });
     });
+    if (!store.services.includes('returns')) throw new AppError('service_unavailable', `${store.name} does not take returns`, { field: 'locationId', locationId: store.id });
     const order = await lockOrder(tx, orderId);
     if (!RETURNABLE_ORDER.has(order.status)) throw new AppError('not_returnable', `an order that is ${order.status.replaceAll('_', ' ')} takes no returns`, { current: order.status });
     const wanted = new Map<string, { quantity: number; index: number }>();
