@@ -12,7 +12,7 @@ export const CHANNELS = [
   { code: 'pos', name: 'Store POS', kind: 'pos' },
 ] as const;
 
-const week = (open: string, close: string) =>
+export const week = (open: string, close: string) =>
   Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [{ open, close }]]));
 
 export const LOCATIONS = [
@@ -137,3 +137,16 @@ export const ADDRESSES = [
   { line1: '318 Fuzhou Road, Huangpu', postalCode: '200001' },
   { line1: '1000 Hongqiao Road, Changning', postalCode: '200051' },
 ].map((a) => ({ ...a, city: 'Shanghai', country: 'CN' }));
+
+/** A partner optician (联盟商家) whose store redeems the brand's lens voucher. */
+export const PARTNER = {
+  name: 'Bright Optics 明亮眼镜',
+  contact: { name: 'Ms Lin', email: 'lin@bright-optics.example', phone: '+862163330000' },
+  settlement: { currency: 'CNY', cycle: 'monthly', paymentDays: 30 },
+  store: {
+    code: 'PT-BRIGHT', kind: 'store', name: 'Bright Optics Huaihai Road', priority: 90,
+    address: { line1: '500 Middle Huaihai Road, Huangpu District', city: 'Shanghai', postalCode: '200020', country: 'CN' },
+    geo: { lat: 31.2209, lng: 121.4700 }, services: ['vouchers'], openingHours: week('10:00', '21:00'),
+  },
+  voucher: { title: 'Lens fitting at Bright Optics 联盟眼镜验配券', sku: 'SVC-PT-LENS', price: 19900, owedPerRedemption: 12000 },
+} as const;

@@ -82,6 +82,21 @@ describe('demo seed', () => {
     expect(booked).toBeGreaterThanOrEqual(stores.length * 2);
   });
 
+  it("has a partner optician whose store redeemed the brand's lens voucher, owed on its statement", async () => {
+    const [partner] = (await t.call('GET', '/v1/partners')).body.data;
+    expect(partner.name).toContain('Bright Optics');
+    const from = new Date(Date.now() - 86400_000).toISOString();
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const statement = (await t.call('GET', `/v1/partners/${partner.id}/statement?from=${from}&to=${to}`)).body;
+    expect(statement.totals).toMatchObject({ redemptions: 2, net: 2 * 12000 });
+    // Its clerk signs in, sees their partner's statement and none of the brand's customers.
+    const { token } = (await t.call('POST', '/v1/auth/sessions', { email: 'clerk.partner@demo.omniloop.dev', password: 'omniloop-demo' }, { token: null })).body;
+    expect((await t.call('GET', `/v1/partners/${partner.id}/statement?from=${from}&to=${to}`, undefined, { token })).status).toBe(200);
+    expect((await t.call('GET', '/v1/customers?q=a', undefined, { token })).status).toBe(403);
+    const unused = (await t.call('GET', '/v1/vouchers?status=active&limit=100', undefined, { token })).body.data;
+    expect(unused.length).toBeGreaterThan(0);
+  });
+
   it('does nothing the second time', async () => {
     await seedDemo(t.omni);
     const { body } = await t.call('GET', '/v1/orders?limit=1');

@@ -6,6 +6,7 @@ import { AppError } from '../platform/errors.js';
 import { APPOINTMENT_SERVICES, CATEGORIES, CHANNELS, LOCATIONS, PRODUCTS, SERVICES } from './demo-data.js';
 import { HISTORY_DAYS, seedTrade, type Shop } from './demo-trade.js';
 import { backdateOrders } from './demo-history.js';
+import { seedPartner } from './demo-partner.js';
 
 export const DEMO_OWNER = { email: 'owner@demo.omniloop.dev', password: 'omniloop-demo' };
 
@@ -133,6 +134,7 @@ export async function seedDemo(omni: Omniloop, opts: { progress?: boolean } = {}
     const shop: Shop = { channels, stores, goods, services, appointmentServices };
     const past = await seedTrade(call, shop, rand, () => bar?.increment());
     await backdateOrders(db, past);
+    await seedPartner(call, sys, { channelIds: allChannels.filter((id) => id !== channels.tmall.id), categoryId: categories.services.id, webChannelId: channels.web.id, password: DEMO_OWNER.password });
     await omni.worker.drain();
     if (omni.config.worker) omni.worker.start();
     bar?.stop();

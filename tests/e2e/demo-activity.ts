@@ -1,4 +1,5 @@
 import { placeOnlineOrder, vouchersOf, type Call } from '../../src/cli/demo-activity.js';
+import { PARTNER } from '../../src/cli/demo-data.js';
 
 /**
  * On top of the demo brand's own trade, what the browser tests act on and must know by heart: a web
@@ -31,7 +32,7 @@ export async function addDemoActivity(call: Call, password = 'omniloop-demo'): P
   }, key.token);
 
   // A service bought online: checkout issues its voucher, good at the brand's own stores.
-  const service = listing.find((p: any) => p.type === 'service');
+  const service = listing.find((p: any) => p.type === 'service' && p.variants[0].sku !== PARTNER.voucher.sku);
   const bought = await placeOnlineOrder(call, { channelId: web.id, lines: [{ variantId: service.variants[0].id, quantity: 1 }], contact: { email: 'chen.jing@example.com' } }, key.token);
   const [voucher] = await vouchersOf(call, bought.id);
 
