@@ -2,7 +2,7 @@ import { inTx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import type { Ctx } from '../../platform/context.js';
-import type { Actor } from '../../platform/auth.js';
+import { requireStore, type Actor } from '../../platform/auth.js';
 import { findOrCreateCustomer } from '../customers/index.js';
 import { getLocations, listLocations, nearestLocations } from '../stores/index.js';
 import { allocateStock, reserveStock } from '../inventory/index.js';
@@ -185,10 +185,11 @@ function groupLines(
   return [...groups.values()];
 }
 
-/** Pickup and try-on stores must exist and offer that service. */
+/** Stores named for pickup or a try-on hold: open, offering it, and, for a clerk, their own. */
 async function checkLocations(ctx: Ctx, groups: Group[]): Promise<void> {
   const ids = groups.flatMap((g) => (g.locationId ? [g.locationId] : []));
   if (!ids.length) return;
+  for (const id of ids) requireStore(ctx.actor, id, 'fulfillment.locationId');
   const found = new Map((await getLocations(ctx, ids)).map((l) => [l.id, l]));
   for (const g of groups) {
     if (!g.locationId) continue;

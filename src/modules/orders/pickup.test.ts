@@ -49,6 +49,17 @@ describe('buy online, pick up in store', () => {
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['order.placed', 'order.paid', 'fulfillment.ready_for_pickup', 'order.picked_up', 'order.fulfilled']));
   });
 
+  it("a clerk places pickup orders for their own stores only: another store's stock is not theirs to hold", async () => {
+    const cart = await ok(t.call('POST', '/v1/carts', { channelId: shop.web }, { token: shop.clerkA }));
+    await ok(t.call('POST', `/v1/carts/${cart.id}/lines`, { variantId: shop.mug, quantity: 1 }, { token: shop.clerkA }), 200);
+    const before = await stockOf(t, shop.mug, shop.storeB);
+    const place = (locationId: string, type = 'pickup') =>
+      t.call('POST', `/v1/carts/${cart.id}/checkout`, { fulfillment: [{ type, locationId }], contact: { email: 'walk-in@example.com' }, payment: { provider: 'manual', method: 'qr' } }, { token: shop.clerkA });
+    for (const type of ['pickup', 'reserve_try']) expect((await place(shop.storeB, type)).body).toMatchObject({ status: 403, code: 'store_out_of_scope', field: 'fulfillment.locationId' });
+    expect(await stockOf(t, shop.mug, shop.storeB)).toEqual(before);
+    expect((await place(shop.storeA)).status).toBe(201);
+  });
+
   it('two clerks scanning the same pickup at once: it is handed over exactly once', async () => {
     const before = await stockOf(t, shop.mug, shop.storeA);
     const order = await pickupOrder([{ variantId: shop.mug, quantity: 1 }]);
