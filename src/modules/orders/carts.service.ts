@@ -8,7 +8,7 @@ import { getChannel, getVariants, requireSelling, variantsForSale, findVariantBy
 import { getCustomer } from '../customers/index.js';
 import { resolveCoupons } from '../coupons/index.js';
 import { quotePointsDeduction } from '../loyalty/index.js';
-import { refuseClerkPoints } from './order-access.js';
+import { refuseClerkPoints, requireCustomerReader } from './order-access.js';
 import type { CartLineRow, CartRow, FulfillmentChoice, OrdersTables } from './orders.tables.js';
 import { priceCart, shippingFor, type CartTotals, type FulfillmentType, type PricedLine } from './pricing.js';
 import { discountsFor, pointsShort, type DiscountRequest, type Discounts, type Problem } from './discounts.js';
@@ -215,6 +215,7 @@ export async function createCart(ctx: Ctx, input: { channelId: string; currency?
   if (a.kind !== 'shopper' && !(a.kind === 'api_key' && a.publishable)) {
     requireCartAccess(a, { customer_id: customerId }, true);
     if (customerId) {
+      requireCustomerReader(ctx);
       await getCustomer(ctx, customerId).catch(() => {
         throw new AppError('not_found', `customer ${customerId} does not exist`, { field: 'customerId' });
       });

@@ -138,6 +138,10 @@ describe('discounts in carts, checkout and POS', () => {
     expect((await sale({ memberPass: [prefix, memberId, Number(until) + 3600, mac].join('.') })).body).toMatchObject({ status: 403, code: 'member_code_required' });
     expect(await balance()).toBe(3000);
     expect((await ok(t.call('GET', `/v1/orders?customerId=${mei}`), 200)).data).toEqual([]);
+    // A quote with more points than anyone holds would tell the balance: it needs the pass too.
+    const quote = await t.call('POST', '/v1/pos/quotes', { locationId: shop.storeA, customerId: mei, points: 1_000_000, lines: [{ variantId: shop.mug, quantity: 1 }] }, { token: shop.clerkA });
+    expect(quote.body).toMatchObject({ status: 403, code: 'member_code_required' });
+    expect(JSON.stringify(quote.body)).not.toContain('3000');
 
     const paid = await ok(sale({ memberPass: await passOf(mei) }));
     expect(paid.pointsSpent).toBe(500);

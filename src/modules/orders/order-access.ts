@@ -1,5 +1,5 @@
 import { AppError } from '../../platform/errors.js';
-import { boundStores } from '../../platform/auth.js';
+import { boundStores, hasScope } from '../../platform/auth.js';
 import type { Ctx } from '../../platform/context.js';
 import type { OrderRow } from './orders.tables.js';
 
@@ -29,5 +29,15 @@ export function requireWholeOrder(ctx: Ctx, order: OrderRow): void {
 export function refuseClerkPoints(ctx: Ctx, points: number | undefined): void {
   if (points && boundStores(ctx.actor)) {
     throw new AppError('member_code_required', "a clerk spends a member's points at the till, with the pass their member code gives", { field: 'points' });
+  }
+}
+
+/**
+ * Selling to a named customer tells whether they exist and what they hold: a clerk needs the
+ * customers:read permission for it, which a partner's clerk does not have.
+ */
+export function requireCustomerReader(ctx: Ctx): void {
+  if (boundStores(ctx.actor) && !hasScope(ctx.actor.scopes, 'customers:read')) {
+    throw new AppError('forbidden', "naming a customer requires the customers:read permission, which a partner's clerk does not have", { field: 'customerId', scope: 'customers:read' });
   }
 }

@@ -10,6 +10,7 @@ import { confirmReservation, reserveStock } from '../inventory/index.js';
 import { priceCart, type CartTotals, type PricedLine, type PricingLine } from './pricing.js';
 import { discountsFor, takeDiscounts, type Discounts } from './discounts.js';
 import { writeOrder, type PlannedFulfillment } from './order-writer.js';
+import { requireCustomerReader } from './order-access.js';
 import { readOrder, type OrderView } from './order-store.js';
 import { pay, plannedPaymentId } from './checkout.service.js';
 import { orderSettings } from './orders.settings.js';
@@ -57,6 +58,9 @@ interface PricedSale {
 async function pricePosSale(c: Ctx, input: PosQuoteInput): Promise<PricedSale> {
   const channel = await posChannel(c, input.channelId);
   if (input.customerId) {
+    requireCustomerReader(c);
+    // Pricing with points quotes the member's balance: only for a member who is at the till.
+    if (input.points) await requireMemberPresent(c, input.customerId, input.memberPass, 'memberPass');
     await getCustomer(c, input.customerId).catch(() => {
       throw new AppError('not_found', `customer ${input.customerId} does not exist`, { field: 'customerId' });
     });
@@ -119,7 +123,6 @@ export async function quotePosSale(ctx: Ctx, input: PosQuoteInput): Promise<PosQ
  */
 export async function createPosSale(ctx: Ctx, input: PosSaleInput): Promise<OrderView> {
   requireStore(ctx.actor, input.locationId);
-  if (input.points && input.customerId) await requireMemberPresent(ctx, input.customerId, input.memberPass, 'memberPass');
   return inTx(ctx.db, async (tx) => {
     const c = { ...ctx, db: tx };
     const { channel, variants, lines, discounts, totals } = await pricePosSale(c, input);

@@ -5,6 +5,7 @@ import { boundStores } from '../../platform/auth.js';
 import type { Ctx } from '../../platform/context.js';
 import type { VoucherStatus, VouchersTables } from './vouchers.tables.js';
 import { toVoucher, type Voucher } from './vouchers.types.js';
+import { voucherView } from './clerk-view.js';
 import { voucherQr } from './codes.js';
 import { loadPlaces } from './places.js';
 import { isOwnStore, validAtSql, type PlaceOwner } from './validity.js';
@@ -48,7 +49,8 @@ export async function listVouchers(ctx: Ctx, f: VoucherFilter): Promise<{ data: 
   if (stores) query = query.where(validAtAny([...(await loadPlaces(ctx, stores)).values()]));
   const rows = await query.execute();
   const page = rows.slice(0, f.limit);
-  return { data: page.map((r) => toVoucher(r, { masked: stores !== null })), next: rows.length > f.limit ? page[page.length - 1].id : null };
+  const view = await voucherView(ctx);
+  return { data: page.map((r) => view(toVoucher(r, { masked: stores !== null }))), next: rows.length > f.limit ? page[page.length - 1].id : null };
 }
 
 /** One voucher; a clerk sees it only when it is redeemable at one of their stores. */
@@ -58,7 +60,7 @@ export async function getVoucher(ctx: Ctx, id: string): Promise<Voucher> {
   if (stores) query = query.where(validAtAny([...(await loadPlaces(ctx, stores)).values()]));
   const row = await query.executeTakeFirst();
   if (!row) throw notFound('voucher', id, 'id');
-  return toVoucher(row, { masked: stores !== null });
+  return (await voucherView(ctx))(toVoucher(row, { masked: stores !== null }));
 }
 
 export type ShopperVoucher = Voucher & { templateName: string; qr: { payload: string; svgDataUrl: string } };

@@ -10,6 +10,7 @@ import { normalizeVoucherCode } from './codes.js';
 import { isValidAt, refusal, REFUSAL_MESSAGES, type PlaceOwner, type RefusalCode } from './validity.js';
 import { loadPlace } from './places.js';
 import { redeemCoalesced } from './redemption-batch.js';
+import { voucherView, voucherViewAt } from './clerk-view.js';
 
 const q = (db: Executor) => tables<VouchersTables>(db);
 
@@ -57,9 +58,8 @@ export async function lookupVoucher(ctx: Ctx, input: { code: string; locationId?
     const reason = reasonAt(v, await loadPlace(ctx, input.locationId), new Date());
     here = { locationId: input.locationId, redeemable: reason === null, reason };
   }
-  // The clerk already holds the code; the customer it belongs to is not theirs to see.
-  const clerk = ctx.actor.kind === 'staff' && ctx.actor.role === 'clerk';
-  return { voucher: { ...toVoucher(v), customerId: clerk ? null : v.customer_id }, templateName: t.name, here };
+  // The clerk already holds the code; whose it is and other partners' payouts are not theirs to see.
+  return { voucher: (await voucherView(ctx))(toVoucher(v)), templateName: t.name, here };
 }
 
 /**
@@ -79,10 +79,10 @@ export async function redeemVoucher(ctx: Ctx, input: { code: string; locationId:
   // Not taken: say why, as of the statement; a valid voucher refused was used up by its batch.
   if (!taken) throw refuse(reasonAt(voucher, place, at) ?? 'voucher_used_up', voucher);
   const redemption = { id: taken.id, voucher_id: voucher.id, use_no: taken.useNo, location_id: place.id, redeemed_by: ctx.actor.id, redeemed_at: at, reversed_at: null, reversed_by: null };
-  return toRedemption(redemption, { ...voucher, uses_left: taken.usesLeft, status: taken.status });
+  return toRedemption(redemption, { ...voucher, uses_left: taken.usesLeft, status: taken.status }, voucherViewAt(ctx, place));
 }
 
-function toRedemption(r: RedemptionRow, v: VoucherRow): Redemption {
+function toRedemption(r: RedemptionRow, v: VoucherRow, view: (v: Voucher) => Voucher): Redemption {
   return {
     id: r.id,
     voucherId: r.voucher_id,
@@ -92,7 +92,7 @@ function toRedemption(r: RedemptionRow, v: VoucherRow): Redemption {
     redeemedAt: new Date(r.redeemed_at).toISOString(),
     reversedAt: r.reversed_at ? new Date(r.reversed_at).toISOString() : null,
     usesLeft: v.uses_left,
-    voucher: toVoucher(v),
+    voucher: view(toVoucher(v)),
   };
 }
 
@@ -133,6 +133,6 @@ export async function reverseRedemption(ctx: Ctx, redemptionId: string): Promise
       settlementAmount: entry ? -Number(entry.amount) : 0,
       reversedBy: ctx.actor.id,
     });
-    return toRedemption(r, v);
+    return toRedemption(r, v, await voucherView({ ...ctx, db: tx }));
   });
 }

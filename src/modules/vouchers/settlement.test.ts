@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findOrCreateCustomer } from '../customers/index.js';
 import { startTestApp, type TestApp } from '../../../tests/harness.js';
 import { issueVouchers, voidVouchersForOrderLine } from './index.js';
 import { eventsOf, voucherWorld } from './test-fixtures.js';
@@ -12,7 +13,17 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const redeem = (code: string, locationId: string, token: string) => t.call('POST', '/v1/vouchers/redeem', { code, locationId }, { token });
-const issue = async (templateId: string, quantity: number) => (await w.ok('POST', '/v1/vouchers/issue', { templateId, quantity, reason: 'partner promo' })).data as any[];
+/** Two uses, good at these locations, each redemption owing partner A 33.33. */
+const lensTemplate = (name: string, locationIds: string[]) =>
+  w.ok('POST', '/v1/voucher-templates', {
+    name,
+    usesPerVoucher: 2,
+    validity: { days: 90 },
+    validAt: { scope: 'locations', locationIds },
+    faceValue: { amount: 30000, currency: 'CNY' },
+    settlement: { partnerId: w.partnerA.id, amountPerRedemption: 3333 },
+  });
+const issue = async (templateId: string, quantity: number, customerId?: string) => (await w.ok('POST', '/v1/vouchers/issue', { templateId, quantity, reason: 'partner promo', customerId })).data as any[];
 
 /** Parses the statement CSV (quoted cells with "" escapes) into rows of cells. */
 function parseCsv(text: string): string[][] {
@@ -31,14 +42,7 @@ function parseCsv(text: string): string[][] {
 describe('partner settlement', () => {
   it('owes a partner for each redemption at its stores, offsets reversals, and states it for a period as JSON and CSV', async () => {
     const start = new Date(Date.now() - 1000).toISOString();
-    const tpl = await w.ok('POST', '/v1/voucher-templates', {
-      name: 'Lens voucher',
-      usesPerVoucher: 2,
-      validity: { days: 90 },
-      validAt: { scope: 'locations', locationIds: [w.own.id, w.a1.id, w.a2.id] },
-      faceValue: { amount: 30000, currency: 'CNY' },
-      settlement: { partnerId: w.partnerA.id, amountPerRedemption: 3333 },
-    });
+    const tpl = await lensTemplate('Lens voucher', [w.own.id, w.a1.id, w.a2.id]);
     const [v1, v2] = await issue(tpl.id, 2);
     // What partner A is paid is A's business: its clerks and the brand's staff see it, B's do not.
     const payout = async (token?: string) => (await t.call('GET', `/v1/voucher-templates/${tpl.id}`, undefined, token ? { token } : {})).body.settlement;
@@ -127,6 +131,37 @@ describe('partner settlement', () => {
     expect((await search(w.clerks.a2)).status).toBe(200);
     await t.call('PATCH', `/v1/locations/${w.a2.id}`, { partnerId: w.partnerA.id });
     expect((await search(w.clerks.a2)).status).toBe(403);
+  });
+});
+
+describe('vouchers as a clerk sees them', () => {
+  it("a clerk sees a voucher without whose it is, and a partner's payout only when it is their partner's", async () => {
+    const customer = await findOrCreateCustomer(t.ctx, { email: 'lens@settlement.test' });
+    const tpl = await lensTemplate('Lens voucher for three', [w.own.id, w.a1.id, w.b1.id]);
+    const [v] = await issue(tpl.id, 1, customer.id);
+    const payoutA = { partnerId: w.partnerA.id, amountPerRedemption: 3333 };
+    const seen = async (token?: string) => (await t.call('GET', `/v1/vouchers/${v.id}`, undefined, token ? { token } : {})).body;
+    expect(await seen()).toMatchObject({ customerId: customer.id, settlement: payoutA });
+    expect(await seen(w.clerks.a1)).toMatchObject({ customerId: null, settlement: payoutA });
+    expect(await seen(w.clerks.b1)).toMatchObject({ customerId: null, settlement: null });
+    expect(await seen(w.clerks.own)).toMatchObject({ customerId: null, settlement: null });
+    const listed = (await t.call('GET', `/v1/vouchers?templateId=${tpl.id}`, undefined, { token: w.clerks.b1 })).body.data;
+    expect(listed.map((x: any) => [x.id, x.customerId, x.settlement])).toEqual([[v.id, null, null]]);
+    const looked = (await t.call('GET', `/v1/vouchers/by-code/${v.code}?locationId=${w.b1.id}`, undefined, { token: w.clerks.b1 })).body;
+    expect(looked.voucher).toMatchObject({ customerId: null, settlement: null });
+    const atB = (await redeem(v.code, w.b1.id, w.clerks.b1)).body;
+    expect(atB.voucher).toMatchObject({ customerId: null, settlement: null });
+    const atA = (await redeem(v.code, w.a1.id, w.clerks.a1)).body;
+    expect(atA.voucher).toMatchObject({ customerId: null, settlement: payoutA });
+    expect((await t.call('POST', `/v1/voucher-redemptions/${atB.id}/reverse`, undefined, { token: w.clerks.b1 })).body.voucher).toMatchObject({ customerId: null, settlement: null });
+  });
+
+  it("a partner's clerk cannot open a cart for a named customer; the brand's clerk can", async () => {
+    const customer = await findOrCreateCustomer(t.ctx, { email: 'cart@settlement.test' });
+    const channel = await w.ok('POST', '/v1/channels', { code: 'settle-web', name: 'Web', kind: 'web', currency: 'CNY' });
+    const open = (token: string, customerId: string) => t.call('POST', '/v1/carts', { channelId: channel.id, customerId }, { token });
+    for (const id of [customer.id, 'cus_nobody']) expect((await open(w.clerks.a1, id)).body).toMatchObject({ status: 403, code: 'forbidden', field: 'customerId' });
+    expect((await open(w.clerks.own, customer.id)).status).toBe(201);
   });
 });
 

@@ -8,6 +8,7 @@ import type { TemplateRow, VoucherScope, VouchersTables } from './vouchers.table
 import { toTemplate, type VoucherTemplate } from './vouchers.types.js';
 import { getPartner, missingPartners, requirePartnerCurrency, visiblePartners } from './partners.service.js';
 import { loadPlaces } from './places.js';
+import { withSettlementFor } from './clerk-view.js';
 
 const q = (db: Executor) => tables<VouchersTables>(db);
 
@@ -149,8 +150,7 @@ export async function getTemplateRow(db: Executor, id: string, field = 'id'): Pr
 /** What a redemption pays a partner is shown to a clerk only for the partners they may see. */
 async function shownTo(ctx: Ctx, templates: VoucherTemplate[]): Promise<VoucherTemplate[]> {
   const visible = await visiblePartners(ctx);
-  if (!visible) return templates;
-  return templates.map((t) => (t.settlement && !visible.includes(t.settlement.partnerId) ? { ...t, settlement: null } : t));
+  return templates.map((t) => withSettlementFor(visible, t));
 }
 
 export async function getTemplate(ctx: Ctx, id: string): Promise<VoucherTemplate> {

@@ -84,6 +84,7 @@ export function voucherRoutes(app: FastifyInstance): void {
     schema: {
       tags,
       summary: 'List vouchers, newest first; clerks see those valid at their stores, codes masked',
+      description: "Clerks see no customer on a voucher (here, on lookups and on redemptions), and a partner's payout only when it is their own partner's.",
       querystring: z.object({
         customerId: z.string().optional(),
         orderId: z.string().optional(),
