@@ -25,6 +25,9 @@ export default function ClerkApp() {
 /** Whom a sale is for; `pass` when the member's code was scanned, which lets the sale spend their points. */
 export interface SaleStart { customerId: string; label: string; pass?: string }
 
+/** Whether these permissions look members up (customers:read, or a wider grant of it). */
+const canLookUpMembers = (scopes: string[]) => scopes.some((s) => ['*', '*:read', 'customers:*', 'customers:read'].includes(s));
+
 function ClerkShell() {
   const t = useT();
   const me = useMe(clerkApi, clerkApi.token);
@@ -71,7 +74,7 @@ function ClerkShell() {
           centered
           className="clerk-tabs"
           items={[
-            { key: 'scan', label: t('Scan'), children: <Scan storeId={store.id} onStartSale={(s) => { setSaleFor(s); setTab('sale'); }} /> },
+            { key: 'scan', label: t('Scan'), children: <Scan storeId={store.id} members={canLookUpMembers(me.data?.scopes ?? [])} onStartSale={(s) => { setSaleFor(s); setTab('sale'); }} /> },
             { key: 'sale', label: t('Sale'), children: <Sale store={store} customer={saleFor} onClearCustomer={() => setSaleFor(null)} /> },
             { key: 'today', label: t('Today'), children: <Today storeId={store.id} /> },
             { key: 'returns', label: t('Returns'), children: <Returns storeId={store.id} /> },

@@ -9,7 +9,8 @@ import { StatusTag } from '../shared/status';
 import { classify, type Scanned } from './codes';
 import type { SaleStart } from './ClerkApp';
 
-export function Scan({ storeId, onStartSale }: { storeId: string; onStartSale(s: SaleStart): void }) {
+/** `members`: whether this clerk looks members up; a partner's clerk does not (their stores are not the brand's). */
+export function Scan({ storeId, members, onStartSale }: { storeId: string; members: boolean; onStartSale(s: SaleStart): void }) {
   const { t } = useI18n();
   const [value, setValue] = useState('');
   // Each look-up starts afresh, even for the code looked up last.
@@ -21,18 +22,19 @@ export function Scan({ storeId, onStartSale }: { storeId: string; onStartSale(s:
         size="large"
         autoFocus
         enterButton={t('Look up')}
-        placeholder={t('Voucher, pickup or member code')}
+        placeholder={members ? t('Voucher, pickup or member code') : t('Voucher or pickup code')}
         value={value}
         onChange={(e) => setValue(e.target.value)}
         onSearch={(v) => setScanned({ s: classify(v), n: scanned.n + 1 })}
         data-testid="scan-input"
       />
       <div style={{ marginTop: 12 }} data-testid="scan-result">
-        {scanned.s.kind === 'empty' && <Typography.Paragraph type="secondary">{t('Scan or type a code: a voucher (12 characters), a pickup code (6 or 8 digits), or a member phone or email.')}</Typography.Paragraph>}
+        {scanned.s.kind === 'empty' && <Typography.Paragraph type="secondary">{members ? t('Scan or type a code: a voucher (12 characters), a pickup code (6 or 8 digits), or a member phone or email.') : t('Scan or type a code: a voucher (12 characters) or a pickup code (6 or 8 digits).')}</Typography.Paragraph>}
         {scanned.s.kind === 'voucher' && <VoucherCard key={scanned.n} code={scanned.s.code} storeId={storeId} />}
         {scanned.s.kind === 'pickup' && <PickupCard key={scanned.n} code={scanned.s.code} fulfillmentId={scanned.s.fulfillmentId} storeId={storeId} />}
-        {scanned.s.kind === 'memberCode' && <MemberCodeCard key={scanned.n} code={scanned.s.code} onStartSale={onStartSale} />}
-        {scanned.s.kind === 'member' && <MemberCard key={scanned.n} query={scanned.s.query} onStartSale={onStartSale} />}
+        {!members && (scanned.s.kind === 'memberCode' || scanned.s.kind === 'member') && <Alert type="info" showIcon message={t("Members are looked up at the brand's own stores; here, scan vouchers and pickup codes.")} data-testid="no-members" />}
+        {members && scanned.s.kind === 'memberCode' && <MemberCodeCard key={scanned.n} code={scanned.s.code} onStartSale={onStartSale} />}
+        {members && scanned.s.kind === 'member' && <MemberCard key={scanned.n} query={scanned.s.query} onStartSale={onStartSale} />}
       </div>
     </div>
   );

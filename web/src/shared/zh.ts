@@ -62,7 +62,7 @@ export const ZH: Record<string, string> = {
   publishable: '公开密钥', 'publishable (storefronts, apps)': '公开密钥（商城、App）', 'Create key': '创建密钥',
   Role: '角色', Added: '添加时间', 'Add staff': '添加员工', owner: '所有者', operator: '运营', marketer: '营销', analyst: '分析师', clerk: '店员', api_key: 'API 密钥',
   // Clerk
-  Scan: '扫码', Sale: '收银', Returns: '退货', 'You are not staff of any store': '你不属于任何门店', 'Look up': '查询', 'Voucher, pickup or member code': '券码、提货码或会员码',
+  Scan: '扫码', Sale: '收银', Returns: '退货', 'You are not staff of any store': '你不属于任何门店', 'Look up': '查询', 'Voucher, pickup or member code': '券码、提货码或会员码', 'Voucher or pickup code': '券码或提货码', 'Scan or type a code: a voucher (12 characters) or a pickup code (6 or 8 digits).': '扫描或输入券码（12位）或提货码（6或8位数字）。', "Members are looked up at the brand's own stores; here, scan vouchers and pickup codes.": '会员只能在品牌自营门店查询；本店可扫描券码和提货码。',
   'Scan or type a code: a voucher (12 characters), a pickup code (6 or 8 digits), or a member phone or email.': '扫描或输入：券码（12位）、提货码（6或8位数字），或会员手机号/邮箱。',
   Voucher: '券', Redeemed: '已核销', 'Redemption undone': '已撤销核销', 'Redeemed: {n} uses left': '已核销，剩余 {n} 次', Undo: '撤销',
   'Redeem one use': '核销一次', 'Cannot be redeemed here': '此处不能核销', voucher_voided: '券已作废', voucher_not_valid_here: '本店不适用', voucher_used_up: '券已用完',
