@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../harness.js';
 import { seedDemo } from '../../src/cli/seed-demo.js';
@@ -54,6 +55,28 @@ export async function startSeededServer(): Promise<SeededServer> {
   t.omni.worker.start();
   const key = (await t.call('POST', '/v1/api-keys', { name: 'storefront', kind: 'publishable', scopes: ['catalog:read', 'inventory:read'] })).body.token as string;
   return { t, base, key };
+}
+
+/**
+ * The demo brand and a browser for the tests of one file: started before them, closed after. Its
+ * `call` goes to the API as the owner and throws on anything but success.
+ */
+export function seededBrowser() {
+  const env = {} as { server: SeededServer; browser: Browser; call(method: string, url: string, body?: unknown, token?: string): Promise<any> };
+  env.call = async (method, url, body, token) => {
+    const res = await env.server.t.call(method, url, body, token ? { token } : {});
+    if (res.status >= 300) throw new Error(`${method} ${url} → ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  beforeAll(async () => {
+    await ensureWebBuilt();
+    [env.server, env.browser] = await Promise.all([startSeededServer(), launchBrowser()]);
+  }, 240_000);
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.server?.t.close();
+  });
+  return env;
 }
 
 /** The demo brand with a morning of trade, on a fresh database, listening on a free loopback port. */

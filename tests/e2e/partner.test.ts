@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { ensureWebBuilt, hasChromium, launchBrowser, openPage, snap, startSeededServer, type SeededServer } from './browser.js';
+import { describe, expect, it, onTestFailed } from 'vitest';
+import { hasChromium, openPage, seededBrowser, snap } from './browser.js';
 
 /**
  * A partner merchant's counter in a real browser: the demo's partner optician signs in to the clerk
@@ -8,24 +7,8 @@ import { ensureWebBuilt, hasChromium, launchBrowser, openPage, snap, startSeeded
  * the partner is owed for it on its statement.
  */
 describe.skipIf(!hasChromium)("a partner's clerk at the counter", () => {
-  let server: SeededServer;
-  let browser: Browser;
-
-  const call = async (method: string, url: string) => {
-    const res = await server.t.call(method, url);
-    if (res.status >= 300) throw new Error(`${method} ${url} → ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body;
-  };
-
-  beforeAll(async () => {
-    await ensureWebBuilt();
-    [server, browser] = await Promise.all([startSeededServer(), launchBrowser()]);
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.t.close();
-  });
+  const env = seededBrowser();
+  const { call } = env;
 
   it('redeems a lens voucher the brand sold, looks up no members, and the partner is owed for it', async () => {
     const [partner] = (await call('GET', '/v1/partners')).data;
@@ -34,12 +17,12 @@ describe.skipIf(!hasChromium)("a partner's clerk at the counter", () => {
     const period = `from=${new Date(Date.now() - 86400_000).toISOString()}&to=${new Date(Date.now() + 3600_000).toISOString()}`;
     const owedBefore = (await call('GET', `/v1/partners/${partner.id}/statement?${period}`)).totals;
 
-    const { page: clerk } = await openPage(browser, { width: 375 });
+    const { page: clerk } = await openPage(env.browser, { width: 375 });
     onTestFailed(() => snap(clerk, 'failed-partner-clerk'));
     const asked: string[] = [];
     clerk.on('request', (r) => asked.push(new URL(r.url()).pathname));
     const input = (id: string) => clerk.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first();
-    await clerk.goto(`${server.base}/clerk`);
+    await clerk.goto(`${env.server.base}/clerk`);
     await input('email').fill('clerk.partner@demo.omniloop.dev');
     await input('password').fill('omniloop-demo');
     await clerk.getByTestId('sign-in').click();

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { ensureWebBuilt, hasChromium, launchBrowser, openPage, snap, startSeededServer, type SeededServer } from './browser.js';
+import { describe, expect, it, onTestFailed } from 'vitest';
+import { hasChromium, openPage, seededBrowser, snap } from './browser.js';
 
 /**
  * A return across stores in a real browser: an order bought online and collected at the flagship
@@ -8,40 +7,24 @@ import { ensureWebBuilt, hasChromium, launchBrowser, openPage, snap, startSeeded
  * refunds it; the stock goes back on that store's shelf.
  */
 describe.skipIf(!hasChromium)('an online order returned at another store', () => {
-  let server: SeededServer;
-  let browser: Browser;
-
-  const call = async (method: string, url: string, body?: unknown, token?: string) => {
-    const res = await server.t.call(method, url, body, token ? { token } : {});
-    if (res.status >= 300) throw new Error(`${method} ${url} → ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body;
-  };
+  const env = seededBrowser();
+  const { call } = env;
   const signIn = async (email: string) => (await call('POST', '/v1/auth/sessions', { email, password: 'omniloop-demo' })).token as string;
   const available = async (variantId: string, locationId: string) =>
     ((await call('GET', `/v1/stock?variantId=${variantId}&locationId=${locationId}`)).data[0]?.available ?? 0) as number;
-
-  beforeAll(async () => {
-    await ensureWebBuilt();
-    [server, browser] = await Promise.all([startSeededServer(), launchBrowser()]);
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.t.close();
-  });
 
   it("the other store's clerk finds the order by its number, takes an item back and refunds it", async () => {
     const stores = (await call('GET', '/v1/locations?kind=store')).data;
     const [flagship, other] = ['SH-NJR', 'SH-XTD'].map((code) => stores.find((l: any) => l.code === code));
     const web = (await call('GET', '/v1/channels')).data.find((c: any) => c.code === 'web');
     const shelf = (await call('GET', `/v1/stock?locationId=${flagship.id}&limit=500`)).data.filter((s: any) => s.available >= 2);
-    const listing = (await server.t.call('GET', `/v1/channels/${web.id}/products?limit=100`, undefined, { token: server.key })).body.data;
+    const listing = (await env.server.t.call('GET', `/v1/channels/${web.id}/products?limit=100`, undefined, { token: env.server.key })).body.data;
     const variant = listing.filter((p: any) => p.type === 'physical').flatMap((p: any) => p.variants).find((v: any) => v.price && shelf.some((s: any) => s.variantId === v.id));
     expect(variant).toBeTruthy();
 
     // Bought online for pickup at the flagship, paid, and collected there.
-    const cart = await call('POST', '/v1/carts', { channelId: web.id }, server.key);
-    await call('POST', `/v1/carts/${cart.id}/lines`, { variantId: variant.id, quantity: 2 }, server.key);
+    const cart = await call('POST', '/v1/carts', { channelId: web.id }, env.server.key);
+    await call('POST', `/v1/carts/${cart.id}/lines`, { variantId: variant.id, quantity: 2 }, env.server.key);
     const placed = await call('POST', `/v1/carts/${cart.id}/checkout`, { fulfillment: [{ type: 'pickup', locationId: flagship.id }], contact: { email: 'back@example.com' }, payment: { provider: 'manual', method: 'qr' } });
     const flagshipClerk = await signIn('clerk.sh-njr@demo.omniloop.dev');
     const f = placed.fulfillments[0];
@@ -49,9 +32,9 @@ describe.skipIf(!hasChromium)('an online order returned at another store', () =>
     await call('POST', `/v1/fulfillments/${f.id}/pickup`, { code: f.pickupCode }, flagshipClerk);
     const before = await available(variant.id, other.id);
 
-    const { page: clerk } = await openPage(browser, { width: 375 });
+    const { page: clerk } = await openPage(env.browser, { width: 375 });
     onTestFailed(() => snap(clerk, 'failed-returns-clerk'));
-    await clerk.goto(`${server.base}/clerk`);
+    await clerk.goto(`${env.server.base}/clerk`);
     await clerk.locator('input[data-testid="email"], [data-testid="email"] input').first().fill('clerk.sh-xtd@demo.omniloop.dev');
     await clerk.locator('input[data-testid="password"], [data-testid="password"] input').first().fill('omniloop-demo');
     await clerk.getByTestId('sign-in').click();
