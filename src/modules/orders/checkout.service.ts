@@ -16,7 +16,7 @@ import { markOrderPaid } from './order-payments.js';
 import { orderSettings } from './orders.settings.js';
 import { takeDiscounts } from './discounts.js';
 import { takeOffers } from './offers.js';
-import { refuseClerkPoints } from './order-access.js';
+import { refuseClerkPoints, requireCustomerReader } from './order-access.js';
 
 export interface CheckoutInput {
   /** Fulfilment choices applied before placing: for the whole cart, or for the lines named. */
@@ -50,6 +50,8 @@ const SHIPS: ReadonlySet<FulfillmentType> = new Set(['delivery', 'ship_from_stor
  */
 export async function checkout(ctx: Ctx, cartId: string, input: CheckoutInput): Promise<OrderView> {
   refuseClerkPoints(ctx, input.points);
+  // A contact finds the customer it belongs to, and the order shows who that is.
+  if (input.contact) requireCustomerReader(ctx, 'contact');
   return inTx(ctx.db, async (tx) => {
     const c = { ...ctx, db: tx };
     const { cart, lines } = await lockCartWithLines(tx, cartId);

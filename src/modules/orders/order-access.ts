@@ -36,8 +36,8 @@ export function refuseClerkPoints(ctx: Ctx, points: number | undefined): void {
  * Selling to a named customer tells whether they exist and what they hold: a clerk needs the
  * customers:read permission for it, which a partner's clerk does not have.
  */
-export function requireCustomerReader(ctx: Ctx): void {
+export function requireCustomerReader(ctx: Ctx, field = 'customerId'): void {
   if (boundStores(ctx.actor) && !hasScope(ctx.actor.scopes, 'customers:read')) {
-    throw new AppError('forbidden', "naming a customer requires the customers:read permission, which a partner's clerk does not have", { field: 'customerId', scope: 'customers:read' });
+    throw new AppError('forbidden', "naming a customer requires the customers:read permission, which a partner's clerk does not have", { field, scope: 'customers:read' });
   }
 }

@@ -156,12 +156,17 @@ describe('vouchers as a clerk sees them', () => {
     expect((await t.call('POST', `/v1/voucher-redemptions/${atB.id}/reverse`, undefined, { token: w.clerks.b1 })).body.voucher).toMatchObject({ customerId: null, settlement: null });
   });
 
-  it("a partner's clerk cannot open a cart for a named customer; the brand's clerk can", async () => {
+  it("a partner's clerk cannot open a cart for a named customer or check out for a contact; the brand's clerk can", async () => {
     const customer = await findOrCreateCustomer(t.ctx, { email: 'cart@settlement.test' });
     const channel = await w.ok('POST', '/v1/channels', { code: 'settle-web', name: 'Web', kind: 'web', currency: 'CNY' });
     const open = (token: string, customerId: string) => t.call('POST', '/v1/carts', { channelId: channel.id, customerId }, { token });
     for (const id of [customer.id, 'cus_nobody']) expect((await open(w.clerks.a1, id)).body).toMatchObject({ status: 403, code: 'forbidden', field: 'customerId' });
     expect((await open(w.clerks.own, customer.id)).status).toBe(201);
+    // Nor check out a guest cart for a contact, which would find the customer it belongs to.
+    const guest = (await t.call('POST', '/v1/carts', { channelId: channel.id }, { token: w.clerks.a1 })).body;
+    const checkout = (token: string) => t.call('POST', `/v1/carts/${guest.id}/checkout`, { contact: { email: 'cart@settlement.test' }, payment: { provider: 'manual', method: 'qr' } }, { token });
+    expect((await checkout(w.clerks.a1)).body).toMatchObject({ status: 403, code: 'forbidden', field: 'contact' });
+    expect((await checkout(w.clerks.own)).body).toMatchObject({ code: 'cart_empty' });
   });
 });
 
