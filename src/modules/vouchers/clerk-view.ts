@@ -14,14 +14,14 @@ export const withSettlementFor = <T extends Settled>(partners: readonly string[]
  * Vouchers as a clerk sees them: not whose they are (the customer is the brand's, not the
  * counter's), and the partner's payout only when it is their own partner's. Others see them whole.
  */
-const asSeenBy = (partners: readonly string[] | null) => (v: Voucher): Voucher =>
+export const voucherViewFor = (partners: readonly string[] | null) => (v: Voucher): Voucher =>
   partners ? withSettlementFor(partners, { ...v, customerId: null }) : v;
 
 /** The view for this actor, from the partners of their stores (one read for a clerk). */
 export async function voucherView(ctx: Ctx): Promise<(v: Voucher) => Voucher> {
-  return asSeenBy(await visiblePartners(ctx));
+  return voucherViewFor(await visiblePartners(ctx));
 }
 
 /** The view at the store a clerk is acting at, with no read. */
 export const voucherViewAt = (ctx: Ctx, place: PlaceOwner): ((v: Voucher) => Voucher) =>
-  asSeenBy(boundStores(ctx.actor) ? (place.partnerId ? [place.partnerId] : []) : null);
+  voucherViewFor(boundStores(ctx.actor) ? (place.partnerId ? [place.partnerId] : []) : null);

@@ -1,13 +1,12 @@
 import { sql } from 'kysely';
 import { tables, type Executor } from '../../platform/db.js';
 import { notFound } from '../../platform/errors.js';
-import { boundStores } from '../../platform/auth.js';
 import type { Ctx } from '../../platform/context.js';
 import type { VoucherStatus, VouchersTables } from './vouchers.tables.js';
 import { toVoucher, type Voucher } from './vouchers.types.js';
-import { voucherView } from './clerk-view.js';
+import { voucherViewFor } from './clerk-view.js';
 import { voucherQr } from './codes.js';
-import { loadPlaces } from './places.js';
+import { clerkPlaces, loadPlaces, partnersOf } from './places.js';
 import { isOwnStore, validAtSql, type PlaceOwner } from './validity.js';
 
 const q = (db: Executor) => tables<VouchersTables>(db);
@@ -45,22 +44,22 @@ export async function listVouchers(ctx: Ctx, f: VoucherFilter): Promise<{ data: 
   if (f.status) query = query.where('status', '=', f.status);
   if (f.after) query = query.where('id', '<', f.after);
   if (f.locationId) query = query.where(validAtAny([...(await loadPlaces(ctx, [f.locationId])).values()]));
-  const stores = boundStores(ctx.actor);
-  if (stores) query = query.where(validAtAny([...(await loadPlaces(ctx, stores)).values()]));
+  const mine = await clerkPlaces(ctx);
+  if (mine) query = query.where(validAtAny(mine));
   const rows = await query.execute();
   const page = rows.slice(0, f.limit);
-  const view = await voucherView(ctx);
-  return { data: page.map((r) => view(toVoucher(r, { masked: stores !== null }))), next: rows.length > f.limit ? page[page.length - 1].id : null };
+  const view = voucherViewFor(mine && partnersOf(mine));
+  return { data: page.map((r) => view(toVoucher(r, { masked: mine !== null }))), next: rows.length > f.limit ? page[page.length - 1].id : null };
 }
 
 /** One voucher; a clerk sees it only when it is redeemable at one of their stores. */
 export async function getVoucher(ctx: Ctx, id: string): Promise<Voucher> {
   let query = q(ctx.db).selectFrom('voucher').selectAll().where('id', '=', id);
-  const stores = boundStores(ctx.actor);
-  if (stores) query = query.where(validAtAny([...(await loadPlaces(ctx, stores)).values()]));
+  const mine = await clerkPlaces(ctx);
+  if (mine) query = query.where(validAtAny(mine));
   const row = await query.executeTakeFirst();
   if (!row) throw notFound('voucher', id, 'id');
-  return (await voucherView(ctx))(toVoucher(row, { masked: stores !== null }));
+  return voucherViewFor(mine && partnersOf(mine))(toVoucher(row, { masked: mine !== null }));
 }
 
 export type ShopperVoucher = Voucher & { templateName: string; qr: { payload: string; svgDataUrl: string } };

@@ -3,8 +3,7 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { emit } from '../../platform/outbox.js';
 import type { Ctx } from '../../platform/context.js';
-import { boundStores } from '../../platform/auth.js';
-import { loadPlaces } from './places.js';
+import { clerkPlaces, partnersOf } from './places.js';
 import type { VouchersTables } from './vouchers.tables.js';
 import { toPartner, type Partner } from './vouchers.types.js';
 
@@ -42,9 +41,8 @@ export async function createPartner(ctx: Ctx, input: NewPartner): Promise<Partne
  * not another partner's business). Null for anyone not bound to stores, who sees them all.
  */
 export async function visiblePartners(ctx: Ctx): Promise<string[] | null> {
-  const stores = boundStores(ctx.actor);
-  if (!stores) return null;
-  return [...(await loadPlaces(ctx, stores)).values()].flatMap((p) => (p.partnerId ? [p.partnerId] : []));
+  const places = await clerkPlaces(ctx);
+  return places && partnersOf(places);
 }
 
 export async function listPartners(ctx: Ctx): Promise<Partner[]> {
