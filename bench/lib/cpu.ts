@@ -59,3 +59,17 @@ export function cpuMeter(serverPids: number[], databaseUrl: string) {
     },
   };
 }
+
+/** Busy CPU seconds of the whole machine (all cores, everything but idle and I/O wait) since boot. */
+export function machineBusySeconds(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = f;
+  return (user + nice + system + irq + softirq + steal) / TICK;
+}
+
+/** CPU seconds used by this process's finished children (wrk, pgbench). */
+export function childrenCpuSeconds(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[13]) + Number(f[14])) / TICK;
+}

@@ -1,8 +1,9 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runLoad, type LoadResult, type Request, type Response } from './load.js';
+import { childrenCpuSeconds } from './cpu.js';
 
 /**
  * Fixed request lists driven by wrk (Debian's `wrk`, written in C) instead of this Node process.
@@ -67,11 +68,11 @@ export async function runWrk(opts: { baseUrl: string; token: string; requests: R
     writeFileSync(list, opts.requests.map((r) => `${r.method}\t${r.path}${r.body === undefined ? '' : `\t${JSON.stringify(r.body)}`}`).join('\n') + '\n');
     const threads = 2;
     const args = ['-t', String(threads), '-c', String(opts.concurrency), '-d', `${opts.seconds}s`, '--timeout', '10s', '-s', script, opts.baseUrl, '--', list, String(threads), opts.token];
-    const cpu0 = childCpu();
+    const cpu0 = childrenCpuSeconds();
     const out = await new Promise<string>((resolve, reject) =>
       execFile('wrk', args, { maxBuffer: 1 << 20 }, (err, stdout, stderr) => (err ? reject(new Error(`wrk failed: ${stderr || err.message}`)) : resolve(stdout))),
     );
-    const used = childCpu() - cpu0;
+    const used = childrenCpuSeconds() - cpu0;
     const line = out.split('\n').find((l) => l.startsWith('RESULT '));
     if (!line) throw new Error(`wrk printed no result:\n${out}`);
     const r = JSON.parse(line.slice('RESULT '.length)) as { requests: number; us: number; non2xx: number; socket: number; p50: number; p90: number; p99: number; max: number };
@@ -97,11 +98,6 @@ export async function runWrk(opts: { baseUrl: string; token: string; requests: R
 }
 
 /** CPU seconds of this process's reaped children (wrk, once it has exited): cutime + cstime. */
-function childCpu(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[13]) + Number(f[14])) / 100; // USER_HZ is 100 on Linux
-}
 
 /**
  * A fixed list of requests from `concurrency` clients for `seconds`: by wrk when it is installed and
