@@ -34,6 +34,12 @@ interface Counters {
 const readCounters = sharedRead<Want, Counters>(async (db, wants) => {
   const ids = [...new Set(wants.flatMap((w) => w.ids))];
   const pairs = wants.flatMap((w) => w.perCustomer.map((id) => [id, w.customerId]));
+  // Without counters to read, a statement with no parameters: PostgreSQL plans it once per
+  // connection, where the one below, given empty arrays, is planned again at every call.
+  if (!ids.length) {
+    const { rows: [row] } = await sql<{ stamp: string }>`${PREPARED}SELECT stamp FROM promotion_version WHERE id = 1`.execute(db);
+    return { stamp: row.stamp, promotions: new Map(), customerUses: new Map() };
+  }
   const { rows } = await sql<{ stamp: string; promotions: Array<[string, number, string]> | null; uses: Array<[string, string, number]> | null }>`${PREPARED}
     SELECT v.stamp,
       (SELECT json_agg(json_build_array(p.id, p.used, p.spent)) FROM promotion p WHERE p.id = ANY(${ids}::text[])) AS promotions,
