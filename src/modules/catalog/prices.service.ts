@@ -6,6 +6,8 @@ import type { Ctx } from '../../platform/context.js';
 import type { CatalogTables } from './catalog.tables.js';
 import { assertChannelsExist, requireSelling, toChannel, type Channel } from './channels.service.js';
 import type { Variant } from './variants.service.js';
+import { catalogStamp } from './catalog-stamp.js';
+import { cachedForSale, rememberForSale, type ForSaleEntry } from './for-sale-cache.js';
 
 /** A default price (channelId null) or an explicit channel price, in minor units. */
 export interface PriceEntry {
@@ -118,35 +120,26 @@ export interface VariantsForSale {
 }
 
 /**
- * What a cart or a till needs to sell variants on a channel, in one statement: the channel, and
- * each variant with its product and prices (the checks of priceVariants). Carts price on every
- * change and checkout, so this saves them a round trip per variant lookup and per channel lookup.
+ * What a cart or a till needs to sell variants on a channel: the channel, and each variant with
+ * its product and prices (the checks of priceVariants). Carts price on every change and checkout,
+ * so what was read is kept by the catalog's stamp (for-sale-cache.ts): while the catalog is
+ * unchanged a pricing reads only the stamp, else one statement reads everything with the stamp it saw.
  */
 export async function variantsForSale(
   ctx: Ctx,
   input: { channelId: string; currency?: string; variantIds: string[] },
 ): Promise<VariantsForSale> {
   const ids = [...new Set(input.variantIds)];
-  // Prepared: planning the joins cost more than running them. The channel row comes on every row
-  // (one row without a variant when none is asked for or found).
-  const { rows: found } = await sql<{ [K in keyof ForSaleRow]: ForSaleRow[K] | null } & { channel: Selectable<CatalogTables['channel']> }>`${PREPARED}
-    SELECT to_jsonb(c) AS channel, v.id, v.product_id, v.sku, v.barcode, v.title, v.options, p.title AS product_title, p.type AS product_type,
-           p.category_id, p.status, l.variant_id AS listed, cp.amount AS channel_amount, dp.amount AS default_amount
-    FROM channel c
-    LEFT JOIN (variant v JOIN product p ON p.id = v.product_id) ON v.id = ANY(${ids}::text[])
-    LEFT JOIN channel_listing l ON l.variant_id = v.id AND l.channel_id = c.id
-    LEFT JOIN channel_price cp ON cp.variant_id = v.id AND cp.channel_id = c.id AND cp.currency = COALESCE(${input.currency ?? null}::text, c.currency)
-    LEFT JOIN variant_price dp ON dp.variant_id = v.id AND dp.currency = COALESCE(${input.currency ?? null}::text, c.currency)
-    WHERE c.id = ${input.channelId}`.execute(ctx.db);
-  if (!found[0]) throw notFound('channel', input.channelId, 'channelId');
-  const channel = requireSelling(toChannel(found[0].channel), 'channelId');
+  const key = `${input.channelId} ${input.currency ?? ''}`;
+  const stamp = await catalogStamp(ctx.db, null);
+  const found = cachedForSale<ChannelRow, ForSaleRow>(stamp, key, ids) ?? (await readForSale(ctx.db, input, ids, key));
+  if (!found) throw notFound('channel', input.channelId, 'channelId');
+  const channel = requireSelling(toChannel(found.channel), 'channelId');
   const currency = input.currency ?? channel.currency;
   const prices = new Map<string, EffectivePrice>();
   const variants = new Map<string, Variant>();
-  const rows = found.filter((r): r is typeof r & ForSaleRow => r.id !== null);
-  const byId = new Map(rows.map((r) => [r.id, r]));
   for (const id of ids) {
-    const r = byId.get(id);
+    const r = found.rows.get(id);
     if (!r) throw notFound('variant', id, 'variantId');
     if (!r.listed) throw new AppError('not_listed', `variant ${id} is not listed on channel ${channel.code}`, { field: 'variantId', variantId: id, channelId: channel.id });
     // Like the storefront, only active products sell: a listed draft or archived one is not on sale.
@@ -157,4 +150,29 @@ export async function variantsForSale(
     variants.set(id, { id, productId: r.product_id, sku: r.sku, barcode: r.barcode, title: r.title, productTitle: r.product_title, productType: r.product_type, categoryId: r.category_id, options: r.options });
   }
   return { channel, prices, variants };
+}
+
+type ChannelRow = Selectable<CatalogTables['channel']>;
+
+/**
+ * The channel and the variants found of `ids`, read in one statement with the catalog stamp its
+ * snapshot saw, and kept under that stamp. Null when the channel does not exist.
+ */
+async function readForSale(db: Executor, input: { channelId: string; currency?: string }, ids: string[], key: string): Promise<ForSaleEntry<ChannelRow, ForSaleRow> | null> {
+  // Prepared: planning the joins cost more than running them. The channel row comes on every row
+  // (one row without a variant when none is asked for or found).
+  const { rows: found } = await sql<{ [K in keyof ForSaleRow]: ForSaleRow[K] | null } & { channel: ChannelRow; stamp: string }>`${PREPARED}
+    SELECT to_jsonb(c) AS channel, (SELECT stamp FROM catalog_version WHERE id = 1) AS stamp,
+           v.id, v.product_id, v.sku, v.barcode, v.title, v.options, p.title AS product_title, p.type AS product_type,
+           p.category_id, p.status, l.variant_id AS listed, cp.amount AS channel_amount, dp.amount AS default_amount
+    FROM channel c
+    LEFT JOIN (variant v JOIN product p ON p.id = v.product_id) ON v.id = ANY(${ids}::text[])
+    LEFT JOIN channel_listing l ON l.variant_id = v.id AND l.channel_id = c.id
+    LEFT JOIN channel_price cp ON cp.variant_id = v.id AND cp.channel_id = c.id AND cp.currency = COALESCE(${input.currency ?? null}::text, c.currency)
+    LEFT JOIN variant_price dp ON dp.variant_id = v.id AND dp.currency = COALESCE(${input.currency ?? null}::text, c.currency)
+    WHERE c.id = ${input.channelId}`.execute(db);
+  if (!found[0]) return null;
+  const rows = found.filter((r): r is typeof r & ForSaleRow => r.id !== null).map(({ channel: _, stamp: __, ...r }) => [r.id, r] as [string, ForSaleRow]);
+  rememberForSale(found[0].stamp, key, found[0].channel, rows);
+  return { channel: found[0].channel, rows: new Map(rows) };
 }

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../tests/harness.js';
+import { inTx } from '../../platform/db.js';
 import { findVariantByCode, getChannel, getVariants, listChannels, priceVariants } from './index.js';
+import { setVariantPrices } from './prices.service.js';
 
 let t: TestApp;
 const ch: Record<string, string> = {};
@@ -41,6 +43,30 @@ describe('catalog: prices', () => {
     await expect(priceVariants(t.ctx, { channelId: 'chn_nope', variantIds: [v.MUG] })).rejects.toMatchObject({ code: 'not_found', details: { field: 'channelId' } });
     const draft = await t.call('POST', '/v1/products', { title: 'Draft', variants: [{ sku: 'DRAFT', prices: [{ currency: 'CNY', amount: 1 }] }], channelIds: [ch.web] });
     await expect(priceVariants(t.ctx, { channelId: ch.web, variantIds: [draft.body.variants[0].id] })).rejects.toMatchObject({ code: 'not_listed' });
+  });
+
+  it('a cart prices at the catalog as it is now: a change shows at once, one rolled back never does', async () => {
+    const price = async () => (await priceVariants(t.ctx, { channelId: ch.pos, variantIds: [v.MUG, v.CAP] })).get(v.MUG)!.amount;
+    const bowl = await product('Bowl', [{ sku: 'BOWL', prices: [{ currency: 'CNY', amount: 3900 }] }], [ch.pos]);
+    expect(await price()).toBe(5900);
+    // A change committed by any path is seen by the next pricing.
+    expect((await t.call('PUT', `/v1/variants/${v.MUG}/prices`, { prices: [{ currency: 'CNY', amount: 5900 }, { currency: 'CNY', amount: 4900, channelId: ch.tmall }, { currency: 'CNY', amount: 5500, channelId: ch.pos }] })).status).toBe(200);
+    expect(await price()).toBe(5500);
+    // A change priced inside its own transaction, then rolled back...
+    await expect(inTx(t.ctx.db, async (tx) => {
+      await setVariantPrices({ ...t.ctx, db: tx }, v.MUG, [{ currency: 'CNY', amount: 100 }]);
+      expect((await priceVariants({ ...t.ctx, db: tx }, { channelId: ch.pos, variantIds: [v.MUG, v.CAP] })).get(v.MUG)!.amount).toBe(100);
+      throw new Error('changed our mind');
+    })).rejects.toThrow('changed our mind');
+    // ...prices nothing afterwards, not even once another change has committed in its place.
+    expect((await t.call('PUT', `/v1/variants/${v.BOWL}/prices`, { prices: [{ currency: 'CNY', amount: 4200 }] })).status).toBe(200);
+    expect(await price()).toBe(5500);
+    expect((await priceVariants(t.ctx, { channelId: ch.pos, variantIds: [v.BOWL] })).get(v.BOWL)!.amount).toBe(4200);
+    // Unlisting and archiving show at once too.
+    expect((await t.call('PATCH', `/v1/products/${bowl.id}`, { status: 'archived' })).status).toBe(200);
+    await expect(priceVariants(t.ctx, { channelId: ch.pos, variantIds: [v.BOWL] })).rejects.toMatchObject({ code: 'not_listed' });
+    // The mug's prices as the tests below expect them.
+    expect((await t.call('PUT', `/v1/variants/${v.MUG}/prices`, { prices: [{ currency: 'CNY', amount: 5900 }, { currency: 'CNY', amount: 4900, channelId: ch.tmall }] })).status).toBe(200);
   });
 
   it('sets and reads a variant price list over HTTP; bad lists change nothing', async () => {

@@ -1,0 +1,13 @@
+import { PREPARED, sql } from '../../platform/db.js';
+import { sharedRead } from '../../platform/shared-read.js';
+
+/**
+ * The catalog's stamp: drawn anew by every statement that changes a channel, category, product,
+ * media, variant, price or listing (triggers on those tables), never reused, even after a
+ * rollback. What a server keeps in memory is kept by the stamp it was read at and used while the
+ * stamp is unchanged. One primary-key read, shared by the callers that arrive while one is in flight.
+ */
+export const catalogStamp = sharedRead(async (db) => {
+  const { rows } = await sql<{ stamp: string }>`${PREPARED}SELECT stamp FROM catalog_version WHERE id = 1`.execute(db);
+  return rows[0].stamp;
+});
