@@ -24,14 +24,14 @@ export function cachedForSale<C, R>(stamp: string, key: string, ids: string[]): 
   return entry && ids.every((id) => entry.rows.has(id)) ? entry : null;
 }
 
-/** Keeps the channel and the rows one read returned at `stamp` (the stamp that read saw). */
-export function rememberForSale<C, R>(stamp: string, key: string, channel: C, rows: Array<[string, R]>): void {
+/** Keeps what one read returned at `stamp` (the stamp that read saw), beside what was kept before. */
+export function rememberForSale<C, R>(stamp: string, key: string, read: ForSaleEntry<C, R>): void {
   let channels = byStamp.get(stamp);
   if (!channels) {
     byStamp.set(stamp, (channels = new Map()));
     if (byStamp.size > KEEP_STAMPS) byStamp.delete(byStamp.keys().next().value!);
   }
   let entry = channels.get(key);
-  if (!entry) channels.set(key, (entry = { channel, rows: new Map() }));
-  for (const [id, row] of rows) if (entry.rows.size < MAX_VARIANTS) entry.rows.set(id, row);
+  if (!entry) channels.set(key, (entry = { channel: read.channel, rows: new Map() }));
+  for (const [id, row] of read.rows) if (entry.rows.size < MAX_VARIANTS) entry.rows.set(id, row);
 }

@@ -172,7 +172,10 @@ async function readForSale(db: Executor, input: { channelId: string; currency?: 
     LEFT JOIN variant_price dp ON dp.variant_id = v.id AND dp.currency = COALESCE(${input.currency ?? null}::text, c.currency)
     WHERE c.id = ${input.channelId}`.execute(db);
   if (!found[0]) return null;
-  const rows = found.filter((r): r is typeof r & ForSaleRow => r.id !== null).map(({ channel: _, stamp: __, ...r }) => [r.id, r] as [string, ForSaleRow]);
-  rememberForSale(found[0].stamp, key, found[0].channel, rows);
-  return { channel: found[0].channel, rows: new Map(rows) };
+  const read = {
+    channel: found[0].channel,
+    rows: new Map(found.filter((r): r is typeof r & ForSaleRow => r.id !== null).map(({ channel: _, stamp: __, ...r }) => [r.id, r] as [string, ForSaleRow])),
+  };
+  rememberForSale(found[0].stamp, key, read);
+  return read;
 }
