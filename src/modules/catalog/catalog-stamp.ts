@@ -11,3 +11,9 @@ export const catalogStamp = sharedRead(async (db) => {
   const { rows } = await sql<{ stamp: string }>`${PREPARED}SELECT stamp FROM catalog_version WHERE id = 1`.execute(db);
   return rows[0].stamp;
 });
+
+/**
+ * The stamp as a column of another module's statement (`${CATALOG_STAMP} AS catalog_stamp`): a
+ * request that writes anyway reads it in that statement instead of a round trip of its own.
+ */
+export const CATALOG_STAMP = sql<string>`(SELECT stamp FROM catalog_version WHERE id = 1)`;

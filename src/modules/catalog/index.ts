@@ -21,4 +21,5 @@ export function register(host: ModuleHost): void {
 export { getChannel, listChannels, requireSelling, type Channel } from './channels.service.js';
 export { getVariants, findVariantByCode, type Variant } from './variants.service.js';
 export { priceVariants, variantsForSale, type EffectivePrice, type VariantsForSale } from './prices.service.js';
+export { CATALOG_STAMP } from './catalog-stamp.js';
 export type { ChannelKind, ProductType } from './catalog.tables.js';

@@ -127,11 +127,12 @@ export interface VariantsForSale {
  */
 export async function variantsForSale(
   ctx: Ctx,
-  input: { channelId: string; currency?: string; variantIds: string[] },
+  input: { channelId: string; currency?: string; variantIds: string[]; stamp?: string },
 ): Promise<VariantsForSale> {
   const ids = [...new Set(input.variantIds)];
   const key = `${input.channelId} ${input.currency ?? ''}`;
-  const stamp = await catalogStamp(ctx.db, null);
+  // A caller that read the stamp in its own statement (CATALOG_STAMP) passes it.
+  const stamp = input.stamp ?? (await catalogStamp(ctx.db, null));
   const found = cachedForSale<ChannelRow, ForSaleRow>(stamp, key, ids) ?? (await readForSale(ctx.db, input, ids, key));
   if (!found) throw notFound('channel', input.channelId, 'channelId');
   const channel = requireSelling(toChannel(found.channel), 'channelId');

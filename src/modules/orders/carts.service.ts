@@ -4,7 +4,8 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { hasScope, type Actor } from '../../platform/auth.js';
 import type { Ctx } from '../../platform/context.js';
-import { getChannel, getVariants, requireSelling, variantsForSale, findVariantByCode, type Channel, type Variant } from '../catalog/index.js';
+import { CATALOG_STAMP, getChannel, getVariants, requireSelling, variantsForSale, findVariantByCode, type Channel, type Variant } from '../catalog/index.js';
+import { PROMOTIONS_STAMP } from '../promotions/index.js';
 import { getCustomer } from '../customers/index.js';
 import { resolveCoupons } from '../coupons/index.js';
 import { quotePointsDeduction } from '../loyalty/index.js';
@@ -104,13 +105,22 @@ export interface PricedCart {
 }
 
 /**
+ * The catalog's and the promotions' stamps, read in the statement that loaded or changed the cart:
+ * pricing then finds what it keeps by them without a round trip of its own for each.
+ */
+export interface CartStamps {
+  catalog: string;
+  promotions: string;
+}
+
+/**
  * Prices a loaded cart: channel prices (two queries), offer prices, then what promotions, coupons
  * and points take off, which may add gift lines. With `strict` (checkout) anything that does not
  * apply throws; otherwise it is explained in the view. `request` replaces the cart's own coupons and points.
  */
-export async function priceLoadedCart(ctx: Ctx, cart: CartRow, lines: CartLineRow[], opts: { strict?: boolean; request?: DiscountRequest } = {}): Promise<PricedCart> {
+export async function priceLoadedCart(ctx: Ctx, cart: CartRow, lines: CartLineRow[], opts: { strict?: boolean; request?: DiscountRequest; stamps?: CartStamps } = {}): Promise<PricedCart> {
   const strict = opts.strict ?? false;
-  const { channel, prices, variants } = await variantsForSale(ctx, { channelId: cart.channel_id, currency: cart.currency, variantIds: lines.map((l) => l.variant_id) });
+  const { channel, prices, variants } = await variantsForSale(ctx, { channelId: cart.channel_id, currency: cart.currency, variantIds: lines.map((l) => l.variant_id), stamp: opts.stamps?.catalog });
   const context = { channelId: channel.id, channelKind: channel.kind, currency: cart.currency, customerId: cart.customer_id, at: new Date() };
   const offers = await priceOffers(ctx, context, lines, strict);
   const placed = lines.map((line) => {
@@ -125,6 +135,7 @@ export async function priceLoadedCart(ctx: Ctx, cart: CartRow, lines: CartLineRo
     currency: cart.currency,
     lines: placed.map((p) => ({ id: p.line.id, variant: p.v, quantity: p.line.quantity, unitPrice: p.unitPrice, offer: Boolean(p.offer) })),
     shipping: shippingFor(placed.map((p) => p.f.type)),
+    promotionsStamp: opts.stamps?.promotions,
   }, opts.request ?? { couponCodes: cart.coupon_codes, points: cart.points }, strict);
   const gifts = await giftLines(ctx, cart, discounts, variants);
   const giftPlaced = gifts.map((line) => { const v = variants.get(line.variant_id)!; return { line, v, f: lineFulfillment(cart, line, v) }; });
@@ -180,20 +191,22 @@ async function giftLines(ctx: Ctx, cart: CartRow, discounts: Discounts, variants
     .map((g) => ({ id: g.id, cart_id: cart.id, variant_id: g.variantId, quantity: g.quantity, fulfillment_type: null, location_id: null, offer_kind: null, offer_id: null, created_at: cart.created_at }));
 }
 
-/** The cart locked for checkout, with its lines (in id order), in one query. */
-export async function lockCartWithLines(db: Executor, id: string): Promise<{ cart: CartRow; lines: CartLineRow[] }> {
+/** The cart locked for checkout, with its lines (in id order) and the stamps, in one query. */
+export async function lockCartWithLines(db: Executor, id: string): Promise<CartWithStamps> {
   return withLines(id, await sql<CartWithLines>`${PREPARED}
-    SELECT c.*, ${LINES} AS lines FROM cart c WHERE c.id = ${id} FOR UPDATE OF c`.execute(db));
+    SELECT c.*, ${LINES} AS lines, ${STAMPS} FROM cart c WHERE c.id = ${id} FOR UPDATE OF c`.execute(db));
 }
 
-type CartWithLines = CartRow & { lines: Array<Omit<CartLineRow, 'created_at'> & { created_at: string }> };
+type CartWithLines = CartRow & { lines: Array<Omit<CartLineRow, 'created_at'> & { created_at: string }>; catalog_stamp: string; promotions_stamp: string };
+type CartWithStamps = { cart: CartRow; lines: CartLineRow[]; stamps: CartStamps };
 const LINES = sql`COALESCE((SELECT json_agg(l ORDER BY l.id) FROM cart_line l WHERE l.cart_id = c.id), '[]'::json)`;
+const STAMPS = sql`${CATALOG_STAMP} AS catalog_stamp, ${PROMOTIONS_STAMP} AS promotions_stamp`;
 
-function withLines(id: string, res: { rows: CartWithLines[] }): { cart: CartRow; lines: CartLineRow[] } {
+function withLines(id: string, res: { rows: CartWithLines[] }): CartWithStamps {
   const row = res.rows[0];
   if (!row) throw notFound('cart', id, 'id');
-  const { lines, ...cart } = row;
-  return { cart, lines: lines.map((l) => ({ ...l, created_at: new Date(l.created_at) })) };
+  const { lines, catalog_stamp, promotions_stamp, ...cart } = row;
+  return { cart, lines: lines.map((l) => ({ ...l, created_at: new Date(l.created_at) })), stamps: { catalog: catalog_stamp, promotions: promotions_stamp } };
 }
 
 export async function loadCartLines(db: Executor, cartId: string): Promise<CartLineRow[]> {
@@ -301,7 +314,7 @@ export async function removeCartLine(ctx: Ctx, cartId: string, lineId: string): 
  * takes its lock, as every change of a cart does), optionally setting `cartSet` on it, runs `change`
  * (a write on cart_line that may read the cart as `c` and returns the lines it wrote), and reads the
  * lines back: those written as they are now (none when the change `removes` them), the others as
- * they were. Access and the cart's state are checked on the row it returns: a refusal throws, and
+ * they were, with the stamps its pricing needs. Access and the cart's state are checked on the row it returns: a refusal throws, and
  * the transaction undoes the change. `written` are the ids of the lines the change wrote.
  */
 async function changeLines(ctx: Ctx, cartId: string, change: RawBuilder<unknown>, opts: { cartSet?: RawBuilder<unknown>; removes?: boolean } = {}): Promise<{ view: CartView; written: string[] }> {
@@ -311,10 +324,10 @@ async function changeLines(ctx: Ctx, cartId: string, change: RawBuilder<unknown>
     ), changed AS (${change})
     SELECT c.*, ARRAY(SELECT id FROM changed) AS written, COALESCE((SELECT json_agg(l ORDER BY l.id) FROM (
       SELECT * FROM cart_line WHERE cart_id = c.id AND id NOT IN (SELECT id FROM changed)${opts.removes ? sql`` : sql` UNION ALL SELECT * FROM changed`}
-    ) l), '[]'::json) AS lines FROM c`.execute(ctx.db);
-  const { cart, lines } = withLines(cartId, { rows: rows.map(({ written: _, ...row }) => row) });
+    ) l), '[]'::json) AS lines, ${STAMPS} FROM c`.execute(ctx.db);
+  const { cart, lines, stamps } = withLines(cartId, { rows: rows.map(({ written: _, ...row }) => row) });
   requireWritable(ctx, cart);
-  return { view: (await priceLoadedCart(ctx, cart, lines)).view, written: rows[0].written };
+  return { view: (await priceLoadedCart(ctx, cart, lines, { stamps })).view, written: rows[0].written };
 }
 
 /**
@@ -372,8 +385,8 @@ export async function setCartPoints(ctx: Ctx, cartId: string, points: number): P
 
 /** Marks the cart changed and prices it as it now is: the touch reads the lines back in the same statement. */
 async function touchAndPrice(ctx: Ctx, cart: CartRow): Promise<CartView> {
-  const { cart: updated, lines } = withLines(cart.id, await sql<CartWithLines>`${PREPARED}
+  const { cart: updated, lines, stamps } = withLines(cart.id, await sql<CartWithLines>`${PREPARED}
     WITH c AS (UPDATE cart SET updated_at = clock_timestamp() WHERE id = ${cart.id} RETURNING *)
-    SELECT c.*, ${LINES} AS lines FROM c`.execute(ctx.db));
-  return (await priceLoadedCart(ctx, updated, lines)).view;
+    SELECT c.*, ${LINES} AS lines, ${STAMPS} FROM c`.execute(ctx.db));
+  return (await priceLoadedCart(ctx, updated, lines, { stamps })).view;
 }

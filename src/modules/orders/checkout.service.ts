@@ -54,13 +54,13 @@ export async function checkout(ctx: Ctx, cartId: string, input: CheckoutInput): 
   if (input.contact) requireCustomerReader(ctx, 'contact');
   return inTx(ctx.db, async (tx) => {
     const c = { ...ctx, db: tx };
-    const { cart, lines } = await lockCartWithLines(tx, cartId);
+    const { cart, lines, stamps } = await lockCartWithLines(tx, cartId);
     requireCartAccess(ctx.actor, cart, true);
     if (cart.status !== 'open') throw new AppError('cart_checked_out', `cart ${cartId} is already checked out as order ${cart.order_id}`, { orderId: cart.order_id });
     if (!lines.length) throw new AppError('cart_empty', 'the cart has no lines to check out', { field: 'lines' });
     applyChoices(cart, lines, input.fulfillment ?? []);
     const request = { couponCodes: input.couponCodes ?? cart.coupon_codes, points: input.points ?? cart.points };
-    const priced = await priceLoadedCart(c, cart, lines, { strict: true, request });
+    const priced = await priceLoadedCart(c, cart, lines, { strict: true, request, stamps });
 
     const groups = groupLines(cart, priced.lines, priced.variants, input.fulfillment ?? []);
     await checkLocations(c, groups);

@@ -61,6 +61,23 @@ describe('carts', () => {
     expect((await t.call('GET', `/v1/carts/${cartId}`, undefined, { token })).body.lines).toEqual([]);
   });
 
+  it('a price changed while a cart is open shows at its next change and is what checkout charges', async () => {
+    const token = shop.storefrontKey;
+    const scarf = (await ok(t.call('POST', '/v1/products', { title: 'Scarf', status: 'active', variants: [{ sku: 'SCARF', prices: [{ currency: 'CNY', amount: 3000 }] }], channelIds: [shop.web] }))).variants[0].id;
+    await ok(t.call('POST', '/v1/stock/adjustments', { variantId: scarf, locationId: shop.storeB, delta: 5, reason: 'receipt' }));
+    const reprice = (amount: number) => ok(t.call('PUT', `/v1/variants/${scarf}/prices`, { prices: [{ currency: 'CNY', amount }] }), 200);
+    const cartId = await guestCart(t, shop, [{ variantId: scarf, quantity: 1 }]);
+    await reprice(3500);
+    const added = await ok(t.call('POST', `/v1/carts/${cartId}/lines`, { variantId: scarf, quantity: 1 }, { token }), 200);
+    expect(added.lines[0]).toMatchObject({ quantity: 2, unitPrice: 3500 });
+    await reprice(4000);
+    const chosen = await ok(t.call('PUT', `/v1/carts/${cartId}/fulfillment`, { type: 'pickup', locationId: shop.storeB }, { token }), 200);
+    expect(chosen.lines[0].unitPrice).toBe(4000);
+    await reprice(4200);
+    const order = await ok(t.call('POST', `/v1/carts/${cartId}/checkout`, { contact: guest, payment: { provider: 'test' } }, { token }));
+    expect(order.grandTotal).toBe(8400);
+  });
+
   it('a channel that is not selling opens no cart', async () => {
     const paused = (await ok(t.call('POST', '/v1/channels', { code: 'paused', name: 'Paused shop', kind: 'web', currency: 'CNY' }))).id;
     await ok(t.call('PATCH', `/v1/channels/${paused}`, { active: false }), 200);

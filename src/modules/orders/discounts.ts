@@ -76,7 +76,7 @@ async function hasOrdered(ctx: Ctx, customerId: string): Promise<boolean> {
  */
 export async function discountsFor(
   ctx: Ctx,
-  sale: { channel: Channel; locationId?: string; customerId: string | null; currency: string; lines: DiscountLine[]; shipping: number },
+  sale: { channel: Channel; locationId?: string; customerId: string | null; currency: string; lines: DiscountLine[]; shipping: number; promotionsStamp?: string },
   request: DiscountRequest,
   strict: boolean,
 ): Promise<Discounts> {
@@ -108,7 +108,7 @@ export async function discountsFor(
         lines: priced.map((l) => ({ lineId: l.id, variantId: l.variant.id, productId: l.variant.productId, categoryIds: l.variant.categoryId ? [l.variant.categoryId] : [], quantity: l.quantity, unitPrice: l.unitPrice })),
         shipping: sale.shipping,
         couponPromotionIds: promotionIds,
-      })
+      }, sale.promotionsStamp)
     : null;
 
   const adjustments: Adjustment[] = [];

@@ -21,7 +21,7 @@ export function register(host: ModuleHost): void {
   }
 }
 
-export { priceWithPromotions } from './pricing.service.js';
+export { priceWithPromotions, PROMOTIONS_STAMP } from './pricing.service.js';
 export { evaluatePromotions, limitedCandidates } from './evaluate.js';
 export { buildSnapshot, type PromotionSnapshot } from './snapshot.js';
 export { recordPromotionUse, releasePromotionUse, type PromotionUseInput } from './usage.service.js';
