@@ -18,7 +18,8 @@ import pg from 'pg';
 import { client, runLoad, type LoadResult } from './lib/load.js';
 import { freshDatabase, prepare, processes, startServers } from './lib/server.js';
 import { cpuMeter } from './lib/cpu.js';
-import { driveList } from './lib/wrk.js';
+import { driveList, haveWrk } from './lib/wrk.js';
+import { runJourneys } from './lib/journey.js';
 import { havePgbench, runFloor } from './lib/floor.js';
 import { createChannel, createLocations, must, receiveStock } from './lib/setup.js';
 import { newId } from '../src/platform/ids.js';
@@ -192,7 +193,14 @@ async function main() {
       if (last.status >= 300) return last;
       return send({ method: 'PUT', path: `/v1/carts/${cart.body.id}/fulfillment`, body: pickup });
     };
-    if (SCENARIOS.has('2')) {
+    if (SCENARIOS.has('2') && servers.urls.length === 1 && haveWrk()) {
+      const cpu = cpuMeter(servers.pids, db.url);
+      const j = await runJourneys({ baseUrl: servers.urls[0], token, channelId: web.id, storeId: store.id, skus: goods, clients: 16, seconds: SECONDS });
+      const used = cpu.stop();
+      console.log(`\n2. whole journey (create cart, add 3 lines drawn from ${goods.length} SKUs, choose pickup, pay and place; ${PROMOTIONS} active promotions) (wrk)`);
+      console.log(`  clients 16, servers 1 × ${PROCESSES} processes, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}: journeys/s ${j.perSecond} (${j.journeys} in ${j.seconds}s, ${j.requests} requests, failed ${JSON.stringify(j.failed)}), journey p50 ${j.p50} ms, p99 ${j.p99} ms (load generator CPU ${j.generatorMs} ms per journey)`);
+      console.log(cpuLine(used, j.journeys).replace('request', 'journey'));
+    } else if (SCENARIOS.has('2')) {
       let journeys = 0;
       const statuses: Record<number, number> = {};
       const started = Date.now();
