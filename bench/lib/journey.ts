@@ -1,8 +1,4 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { childrenCpuSeconds } from './cpu.js';
+import { runWrkScript } from './wrk.js';
 
 /**
  * The whole shopper journey driven by wrk: each wrk thread holds one connection and walks it
@@ -106,34 +102,25 @@ export interface JourneyResult {
 }
 
 export async function runJourneys(opts: { baseUrl: string; token: string; channelId: string; storeId: string; skus: string[]; clients: number; seconds: number }): Promise<JourneyResult> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'omniloop-journey-'));
-  try {
-    const script = path.join(dir, 'journey.lua');
-    const skus = path.join(dir, 'skus.txt');
-    writeFileSync(script, LUA);
-    writeFileSync(skus, opts.skus.join('\n') + '\n');
-    // One connection a thread: a thread's script state is then one shopper's journey.
-    const args = ['-t', String(opts.clients), '-c', String(opts.clients), '-d', `${opts.seconds}s`, '--timeout', '10s', '-s', script, opts.baseUrl, '--', opts.token, opts.channelId, opts.storeId, skus];
-    const cpu0 = childrenCpuSeconds();
-    const out = await new Promise<string>((resolve, reject) =>
-      execFile('wrk', args, { maxBuffer: 1 << 20 }, (err, stdout, stderr) => (err ? reject(new Error(`wrk failed: ${stderr || err.message}`)) : resolve(stdout))),
-    );
-    const used = childrenCpuSeconds() - cpu0;
-    const line = out.split('\n').find((l) => l.startsWith('RESULT '));
-    if (!line) throw new Error(`wrk printed no result:\n${out}`);
-    const r = JSON.parse(line.slice('RESULT '.length)) as { journeys: number; requests: number; us: number; p50: number; p99: number; failed: Record<string, number> };
-    const seconds = r.us / 1e6;
-    return {
-      journeys: r.journeys,
-      perSecond: Math.round(r.journeys / seconds),
-      requests: r.requests,
-      seconds: Math.round(seconds * 10) / 10,
-      p50: Math.round(r.p50),
-      p99: Math.round(r.p99),
-      failed: r.failed,
-      generatorMs: Math.round(((used * 1000) / Math.max(r.journeys, 1)) * 100) / 100,
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  // One connection a thread: a thread's script state is then one shopper's journey.
+  const { result: r, cpuSeconds } = await runWrkScript<{ journeys: number; requests: number; us: number; p50: number; p99: number; failed: Record<string, number> }>({
+    lua: LUA,
+    files: { 'skus.txt': opts.skus.join('\n') + '\n' },
+    threads: opts.clients,
+    connections: opts.clients,
+    seconds: opts.seconds,
+    baseUrl: opts.baseUrl,
+    scriptArgs: (file) => [opts.token, opts.channelId, opts.storeId, file('skus.txt')],
+  });
+  const seconds = r.us / 1e6;
+  return {
+    journeys: r.journeys,
+    perSecond: Math.round(r.journeys / seconds),
+    requests: r.requests,
+    seconds: Math.round(seconds * 10) / 10,
+    p50: Math.round(r.p50),
+    p99: Math.round(r.p99),
+    failed: r.failed,
+    generatorMs: Math.round(((cpuSeconds * 1000) / Math.max(r.journeys, 1)) * 100) / 100,
+  };
 }

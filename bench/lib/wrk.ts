@@ -59,42 +59,58 @@ function probeWrk(): boolean {
   }
 }
 
-export async function runWrk(opts: { baseUrl: string; token: string; requests: Request[]; concurrency: number; seconds: number }): Promise<LoadResult> {
+/**
+ * Runs wrk for `seconds` with a Lua script and the files it reads (written to a scratch folder;
+ * `scriptArgs` names them by `file(name)`), and returns the JSON its done() printed after
+ * "RESULT ", with the CPU wrk used.
+ */
+export async function runWrkScript<R>(opts: { lua: string; files: Record<string, string>; threads: number; connections: number; seconds: number; baseUrl: string; scriptArgs: (file: (name: string) => string) => string[] }): Promise<{ result: R; cpuSeconds: number }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'omniloop-wrk-'));
   try {
-    const script = path.join(dir, 'requests.lua');
-    const list = path.join(dir, 'requests.tsv');
-    writeFileSync(script, LUA);
-    writeFileSync(list, opts.requests.map((r) => `${r.method}\t${r.path}${r.body === undefined ? '' : `\t${JSON.stringify(r.body)}`}`).join('\n') + '\n');
-    const threads = 2;
-    const args = ['-t', String(threads), '-c', String(opts.concurrency), '-d', `${opts.seconds}s`, '--timeout', '10s', '-s', script, opts.baseUrl, '--', list, String(threads), opts.token];
+    const file = (name: string) => path.join(dir, name);
+    writeFileSync(file('script.lua'), opts.lua);
+    for (const [name, text] of Object.entries(opts.files)) writeFileSync(file(name), text);
+    const args = ['-t', String(opts.threads), '-c', String(opts.connections), '-d', `${opts.seconds}s`, '--timeout', '10s', '-s', file('script.lua'), opts.baseUrl, '--', ...opts.scriptArgs(file)];
     const cpu0 = childrenCpuSeconds();
     const out = await new Promise<string>((resolve, reject) =>
       execFile('wrk', args, { maxBuffer: 1 << 20 }, (err, stdout, stderr) => (err ? reject(new Error(`wrk failed: ${stderr || err.message}`)) : resolve(stdout))),
     );
-    const used = childrenCpuSeconds() - cpu0;
+    const cpuSeconds = childrenCpuSeconds() - cpu0;
     const line = out.split('\n').find((l) => l.startsWith('RESULT '));
     if (!line) throw new Error(`wrk printed no result:\n${out}`);
-    const r = JSON.parse(line.slice('RESULT '.length)) as { requests: number; us: number; non2xx: number; socket: number; p50: number; p90: number; p99: number; max: number };
-    const seconds = r.us / 1e6;
-    const ok = r.requests - r.non2xx;
-    const ms = (us: number) => Math.round(us / 100) / 10;
-    return {
-      requests: r.requests,
-      ok,
-      statuses: { ...(ok ? { '2xx': ok } : {}), ...(r.non2xx ? { 'other': r.non2xx } : {}), ...(r.socket ? { 'socket errors': r.socket } : {}) } as unknown as Record<number, number>,
-      seconds: Math.round(seconds * 10) / 10,
-      okPerSecond: Math.round(ok / seconds),
-      requestsPerSecond: Math.round(r.requests / seconds),
-      p50: ms(r.p50),
-      p90: ms(r.p90),
-      p99: ms(r.p99),
-      max: ms(r.max),
-      generatorCpu: Math.round((used * 1000) / Math.max(r.requests, 1) * 100) / 100,
-    };
+    return { result: JSON.parse(line.slice('RESULT '.length)) as R, cpuSeconds };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+export async function runWrk(opts: { baseUrl: string; token: string; requests: Request[]; concurrency: number; seconds: number }): Promise<LoadResult> {
+  const threads = 2;
+  const { result: r, cpuSeconds: used } = await runWrkScript<{ requests: number; us: number; non2xx: number; socket: number; p50: number; p90: number; p99: number; max: number }>({
+    lua: LUA,
+    files: { 'requests.tsv': opts.requests.map((r) => `${r.method}\t${r.path}${r.body === undefined ? '' : `\t${JSON.stringify(r.body)}`}`).join('\n') + '\n' },
+    threads,
+    connections: opts.concurrency,
+    seconds: opts.seconds,
+    baseUrl: opts.baseUrl,
+    scriptArgs: (file) => [file('requests.tsv'), String(threads), opts.token],
+  });
+  const seconds = r.us / 1e6;
+  const ok = r.requests - r.non2xx;
+  const ms = (us: number) => Math.round(us / 100) / 10;
+  return {
+    requests: r.requests,
+    ok,
+    statuses: { ...(ok ? { '2xx': ok } : {}), ...(r.non2xx ? { 'other': r.non2xx } : {}), ...(r.socket ? { 'socket errors': r.socket } : {}) } as unknown as Record<number, number>,
+    seconds: Math.round(seconds * 10) / 10,
+    okPerSecond: Math.round(ok / seconds),
+    requestsPerSecond: Math.round(r.requests / seconds),
+    p50: ms(r.p50),
+    p90: ms(r.p90),
+    p99: ms(r.p99),
+    max: ms(r.max),
+    generatorCpu: Math.round((used * 1000) / Math.max(r.requests, 1) * 100) / 100,
+  };
 }
 
 /** CPU seconds of this process's reaped children (wrk, once it has exited): cutime + cstime. */
