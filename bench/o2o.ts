@@ -4,7 +4,8 @@
  *     each cart holds 3 SKUs drawn from a few hundred (1b: every cart the same 3 hot SKUs; 1c: under a
  *     store-wide promotion with no usage limit, which every order uses; 1f: the database's floor, the
  *     same checkout's reads and writes as bare SQL from pgbench, no server — bench/checkout-floor.sql);
- *  2. the whole shopper journey: create cart, add 3 lines, choose pickup, check out — 16 clients;
+ *  2. the whole shopper journey: create cart, add 3 lines, choose pickup, check out — 16 clients,
+ *     after a 3 s warm-up when wrk drives it;
  *  3. product listing for a channel with prices, 20 a page, with a storefront key — 16 clients;
  *  4. voucher redemption by store clerks — 32 clients, after a 2 s warm-up on codes of its own.
  *
@@ -194,8 +195,11 @@ async function main() {
       return send({ method: 'PUT', path: `/v1/carts/${cart.body.id}/fulfillment`, body: pickup });
     };
     if (SCENARIOS.has('2') && servers.urls.length === 1 && haveWrk()) {
+      const journeys = (seconds: number) => runJourneys({ baseUrl: servers.urls[0], token, channelId: web.id, storeId: store.id, skus: goods, clients: 16, seconds });
+      // Warm-up (not measured): run alone, a server would otherwise be timed while its JIT compiles the journey's code.
+      await journeys(3);
       const cpu = cpuMeter(servers.pids, db.url);
-      const j = await runJourneys({ baseUrl: servers.urls[0], token, channelId: web.id, storeId: store.id, skus: goods, clients: 16, seconds: SECONDS });
+      const j = await journeys(SECONDS);
       const used = cpu.stop();
       console.log(`\n2. whole journey (create cart, add 3 lines drawn from ${goods.length} SKUs, choose pickup, pay and place; ${PROMOTIONS} active promotions) (wrk)`);
       console.log(`  clients 16, servers 1 × ${PROCESSES} processes, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}: journeys/s ${j.perSecond} (${j.journeys} in ${j.seconds}s, ${j.requests} requests, failed ${JSON.stringify(j.failed)}), journey p50 ${j.p50} ms, p99 ${j.p99} ms (load generator CPU ${j.generatorMs} ms per journey)`);
