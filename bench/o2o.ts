@@ -6,6 +6,8 @@
  *     same checkout's reads and writes as bare SQL from pgbench, no server — bench/checkout-floor.sql);
  *  2. the whole shopper journey: create cart, add 3 lines, choose pickup, check out — 16 clients,
  *     after a 3 s warm-up when wrk drives it;
+ *  2r. the journey's requests one kind at a time (create, add a line, choose pickup, read), beside a
+ *     one-row read — 16 clients each;
  *  3. product listing for a channel with prices, 20 a page, with a storefront key — 16 clients;
  *  4. voucher redemption by store clerks — 32 clients, after a 2 s warm-up on codes of its own.
  *
@@ -29,7 +31,7 @@ const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 1);
 const PROCESSES = processes(1);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const PORT = Number(process.env.BENCH_PORT ?? 4300);
-const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? '1,1f,1b,1c,2,3,4').split(','));
+const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? '1,1f,1b,1c,2,2r,3,4').split(','));
 /** The SKUs a shopper picks from in scenarios 1 and 2: 100 products of 3 variants. */
 const PRODUCTS = 100;
 /** Voucher codes redeemed in the warm-up of scenario 4: two seconds' worth. */
@@ -232,6 +234,25 @@ async function main() {
       console.log(`\n2. whole journey (create cart, add 3 lines drawn from ${goods.length} SKUs, choose pickup, pay and place; ${PROMOTIONS} active promotions)`);
       console.log(`  clients 16, servers ${REPLICAS} × ${PROCESSES} processes, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}: journeys/s ${Math.round(journeys / secs)} (${journeys} in ${secs.toFixed(1)}s, checkout statuses ${JSON.stringify(statuses)}), journey p50 ${latencies[Math.floor(latencies.length / 2)]} ms, p99 ${latencies[Math.floor(latencies.length * 0.99)]} ms`);
       console.log(cpuLine(used, journeys).replace('request', 'journey'));
+    }
+
+    // 2r. The journey's requests one kind at a time, against a one-row read: what each costs.
+    if (SCENARIOS.has('2r')) {
+      const carts = await seedCarts(db.url, web.id, store.id, Array.from({ length: 2000 }, () => pick3(goods)));
+      const kinds: Array<[string, Array<{ method: string; path: string; body?: unknown }>]> = [
+        ['a one-row read (GET the channel)', [{ method: 'GET', path: `/v1/channels/${web.id}` }]],
+        ['create a cart', [{ method: 'POST', path: '/v1/carts', body: { channelId: web.id } }]],
+        ['add a line (one more of a line held, 3-line cart)', carts.map((id, i) => ({ method: 'POST', path: `/v1/carts/${id}/lines`, body: { variantId: goods[i % goods.length], quantity: 1 } }))],
+        ['choose pickup (3-line cart)', carts.map((id) => ({ method: 'PUT', path: `/v1/carts/${id}/fulfillment`, body: pickup }))],
+        ['read a priced cart (3 lines)', carts.map((id) => ({ method: 'GET', path: `/v1/carts/${id}` }))],
+      ];
+      const secs = Math.max(3, Math.round(SECONDS / 2));
+      for (const [name, requests] of kinds) {
+        await driveList({ urls: servers.urls, token, requests, concurrency: 16, seconds: 2, send }); // warm-up
+        const cpu = cpuMeter(servers.pids, db.url);
+        const r = await driveList({ urls: servers.urls, token, requests, concurrency: 16, seconds: secs, send });
+        report(`2r. ${name} (${r.generator})`, 16, r, cpu.stop());
+      }
     }
 
     // 3. Storefront listing with a publishable key: the first two pages of 20 products.
