@@ -314,8 +314,9 @@ export async function removeCartLine(ctx: Ctx, cartId: string, lineId: string): 
  * takes its lock, as every change of a cart does), optionally setting `cartSet` on it, runs `change`
  * (a write on cart_line that may read the cart as `c` and returns the lines it wrote), and reads the
  * lines back: those written as they are now (none when the change `removes` them), the others as
- * they were, with the stamps its pricing needs. Access and the cart's state are checked on the row it returns: a refusal throws, and
- * the transaction undoes the change. `written` are the ids of the lines the change wrote.
+ * they were, with the stamps its pricing needs. Access and the cart's state are checked on the row
+ * it returns: a refusal throws, and the transaction undoes the change. `written` are the ids of the
+ * lines the change wrote.
  */
 async function changeLines(ctx: Ctx, cartId: string, change: RawBuilder<unknown>, opts: { cartSet?: RawBuilder<unknown>; removes?: boolean } = {}): Promise<{ view: CartView; written: string[] }> {
   const { rows } = await sql<CartWithLines & { written: string[] }>`${PREPARED}
