@@ -6,7 +6,7 @@ import type { Ctx } from '../../platform/context.js';
 import type { CatalogTables } from './catalog.tables.js';
 import { assertChannelsExist, requireSelling, toChannel, type Channel } from './channels.service.js';
 import type { Variant } from './variants.service.js';
-import { catalogStamp } from './catalog-stamp.js';
+import { CATALOG_STAMP, catalogStamp } from './catalog-stamp.js';
 import { cachedForSale, rememberForSale, type ForSaleEntry } from './for-sale-cache.js';
 
 /** A default price (channelId null) or an explicit channel price, in minor units. */
@@ -163,7 +163,7 @@ async function readForSale(db: Executor, input: { channelId: string; currency?: 
   // Prepared: planning the joins cost more than running them. The channel row comes on every row
   // (one row without a variant when none is asked for or found).
   const { rows: found } = await sql<{ [K in keyof ForSaleRow]: ForSaleRow[K] | null } & { channel: ChannelRow; stamp: string }>`${PREPARED}
-    SELECT to_jsonb(c) AS channel, (SELECT stamp FROM catalog_version WHERE id = 1) AS stamp,
+    SELECT to_jsonb(c) AS channel, ${CATALOG_STAMP} AS stamp,
            v.id, v.product_id, v.sku, v.barcode, v.title, v.options, p.title AS product_title, p.type AS product_type,
            p.category_id, p.status, l.variant_id AS listed, cp.amount AS channel_amount, dp.amount AS default_amount
     FROM channel c
