@@ -3,7 +3,8 @@
  *  1. place order: checkout of a ready 3-line cart, pickup in a store, test payment — 32 clients;
  *     each cart holds 3 SKUs drawn from a few hundred (1b: every cart the same 3 hot SKUs; 1c: under a
  *     store-wide promotion with no usage limit, which every order uses; 1f: the database's floor, the
- *     same checkout's reads and writes as bare SQL from pgbench, no server — bench/checkout-floor.sql);
+ *     same checkout's reads and writes as bare SQL from pgbench, no server — bench/checkout-floor.sql;
+ *     1g: that floor with eight checkouts sharing each transaction, as coalescing them would);
  *  2. the whole shopper journey: create cart, add 3 lines, choose pickup, check out — 16 clients,
  *     after a 3 s warm-up when wrk drives it;
  *  2r. the journey's requests one kind at a time (create, add a line, choose pickup, read), beside a
@@ -31,7 +32,7 @@ const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 1);
 const PROCESSES = processes(1);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const PORT = Number(process.env.BENCH_PORT ?? 4300);
-const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? '1,1f,1b,1c,2,2r,3,4').split(','));
+const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? '1,1f,1g,1b,1c,2,2r,3,4').split(','));
 /** The SKUs a shopper picks from in scenarios 1 and 2: 100 products of 3 variants. */
 const PRODUCTS = 100;
 /** Voucher codes redeemed in the warm-up of scenario 4: two seconds' worth. */
@@ -169,15 +170,20 @@ async function main() {
     // 1. Place order: carts are made first (not measured), then checked out by 32 clients.
     const CARTS = Math.max(4000, SECONDS * 2000);
     if (SCENARIOS.has('1')) await placeOrders(`1. place order (3-line cart of SKUs drawn from ${goods.length}, pickup in store, test payment)`, Array.from({ length: CARTS }, () => pick3(goods)));
-    if (SCENARIOS.has('1f') && !havePgbench()) console.log('\n1f. skipped: pgbench is not installed');
-    else if (SCENARIOS.has('1f')) {
-      const carts = await seedCarts(db.url, web.id, store.id, Array.from({ length: 1000 }, () => pick3(goods)));
-      const f = await runFloor({ url: db.url, channelId: web.id, locationId: store.id, skus: goods, carts, clients: 32, seconds: SECONDS, serverPids: servers.pids });
-      console.log(`\n1f. the database's floor: scenario 1's checkout transaction as bare SQL from pgbench (bench/checkout-floor.sql), no server`);
+    // 1f, 1g. The database's floor under that checkout: its transaction as bare SQL, one checkout
+    // to a transaction as the server sends it, then eight sharing one as coalescing would.
+    const floor = async (scenario: string, batch: number, name: string) => {
+      if (!SCENARIOS.has(scenario)) return;
+      if (!havePgbench()) return console.log(`\n${scenario}. skipped: pgbench is not installed`);
+      const carts = await seedCarts(db.url, web.id, store.id, Array.from({ length: 1000 * batch }, () => pick3(goods)));
+      const f = await runFloor({ url: db.url, channelId: web.id, locationId: store.id, skus: goods, carts, batch, clients: 32, seconds: SECONDS, serverPids: servers.pids });
+      console.log(`\n${scenario}. ${name} (bench/checkout-floor.sql, ${batch} checkout${batch > 1 ? 's' : ''} a transaction), no server`);
       console.log(`  clients 32, machine ${os.cpus().length} cores, ${new Date().toISOString()}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-      console.log(`  transactions/s ${f.perSecond} (${f.transactions} in ${SECONDS}s), latency average ${f.latencyMs} ms`);
-      console.log(`  CPU per transaction: database ${f.databaseMs} ms (the machine's less the idle servers' and pgbench's), pgbench ${f.pgbenchMs} ms; the machine ${f.busyPercent} % busy`);
-    }
+      console.log(`  checkouts/s ${f.perSecond} (${f.checkouts} in ${f.transactions} transactions in ${SECONDS}s), latency average ${f.latencyMs} ms a transaction`);
+      console.log(`  CPU per checkout: database ${f.databaseMs} ms (the machine's less the idle servers' and pgbench's), pgbench ${f.pgbenchMs} ms; the machine ${f.busyPercent} % busy`);
+    };
+    await floor('1f', 1, "the database's floor: scenario 1's checkout transaction as bare SQL from pgbench");
+    await floor('1g', 8, 'the same floor with eight checkouts sharing each transaction and its statements');
     if (SCENARIOS.has('1b')) await placeOrders('1b. place order, every cart the same 3 hot SKUs (contention on their stock rows)', Array.from({ length: CARTS }, () => hot));
     if (SCENARIOS.has('1c')) {
       const offer = await must(send, 'POST', '/v1/promotions', { name: 'store-wide 10 % off', trigger: 'automatic', stacking: 'stackable', currency: 'CNY', status: 'active', rule: { type: 'percentage', percent: 10 } });

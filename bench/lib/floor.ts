@@ -1,4 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,9 +20,11 @@ export function havePgbench(): boolean {
 
 export interface FloorResult {
   transactions: number;
+  /** Checkouts completed: transactions × the checkouts each one holds. */
+  checkouts: number;
   perSecond: number;
   latencyMs: number;
-  /** CPU per transaction: the machine's less the idle servers' and pgbench's, i.e. PostgreSQL's. */
+  /** CPU per checkout: the machine's less the idle servers' and pgbench's, i.e. PostgreSQL's. */
   databaseMs: number;
   pgbenchMs: number;
   /** How busy the machine's cores were over the run, in per cent of all of them. */
@@ -29,10 +32,11 @@ export interface FloorResult {
 }
 
 /**
- * Runs bench/checkout-floor.sql with pgbench at `clients` connections for `seconds`, on carts and
- * SKUs of the benchmark's own catalogue (numbered in two helper tables so the script can draw them).
+ * Runs bench/checkout-floor.sql with pgbench at `clients` connections for `seconds`, `batch`
+ * checkouts to a transaction, on carts and SKUs of the benchmark's own catalogue (numbered in two
+ * helper tables so the script can draw them). Rates and CPU are per checkout.
  */
-export async function runFloor(opts: { url: string; channelId: string; locationId: string; skus: string[]; carts: string[]; clients: number; seconds: number; serverPids: number[] }): Promise<FloorResult> {
+export async function runFloor(opts: { url: string; channelId: string; locationId: string; skus: string[]; carts: string[]; batch: number; clients: number; seconds: number; serverPids: number[] }): Promise<FloorResult> {
   const db = new pg.Client({ connectionString: opts.url });
   await db.connect();
   try {
@@ -43,10 +47,14 @@ export async function runFloor(opts: { url: string; channelId: string; locationI
   } finally {
     await db.end();
   }
+  // The batch size goes into the script's text, not a pgbench variable: a prepared statement's
+  // parameter would hide from the planner how many rows each statement makes.
+  const script = path.join(os.tmpdir(), `omniloop-checkout-floor-${opts.batch}.sql`);
+  fs.writeFileSync(script, fs.readFileSync(SCRIPT, 'utf8').replaceAll(':batch', String(opts.batch)));
   const u = new URL(opts.url);
   const args = [
     '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres'), '-n', '-M', 'prepared',
-    '-c', String(opts.clients), '-j', '2', '-T', String(opts.seconds), '-f', SCRIPT,
+    '-c', String(opts.clients), '-j', '2', '-T', String(opts.seconds), '-f', script,
     '-D', `channel=${opts.channelId}`, '-D', `location=${opts.locationId}`, '-D', `skus=${opts.skus.length}`, '-D', `carts=${opts.carts.length}`,
     u.pathname.slice(1),
   ];
@@ -65,6 +73,15 @@ export async function runFloor(opts: { url: string; channelId: string; locationI
   const perSecond = Number(/tps = ([\d.]+)/.exec(out)?.[1]);
   const latencyMs = Number(/latency average = ([\d.]+) ms/.exec(out)?.[1]);
   if (!transactions) throw new Error(`pgbench printed no result:\n${out}`);
-  const per = (s: number) => Math.round((s * 1e5) / transactions) / 100;
-  return { transactions, perSecond: Math.round(perSecond), latencyMs, databaseMs: per(machine - pgbench - idle), pgbenchMs: per(pgbench), busyPercent: Math.round((100 * machine) / (wall * os.cpus().length)) };
+  const checkouts = transactions * opts.batch;
+  const per = (s: number) => Math.round((s * 1e5) / checkouts) / 100;
+  return {
+    transactions,
+    checkouts,
+    perSecond: Math.round(perSecond * opts.batch),
+    latencyMs,
+    databaseMs: per(machine - pgbench - idle),
+    pgbenchMs: per(pgbench),
+    busyPercent: Math.round((100 * machine) / (wall * os.cpus().length)),
+  };
 }
