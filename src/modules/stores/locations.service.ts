@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { z } from 'zod';
-import { inTx, tables, type Executor } from '../../platform/db.js';
+import { inTx, PREPARED, tables, type Executor } from '../../platform/db.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { forgetEveryone } from '../../platform/auth-cache.js';
@@ -158,9 +158,11 @@ export async function getLocation(ctx: Ctx, id: string): Promise<Location> {
 /** The locations with these ids, in the order asked; unknown ids are left out. */
 export async function getLocations(ctx: Ctx, ids: string[]): Promise<Location[]> {
   if (!ids.length) return [];
-  const rows = await q(ctx.db).selectFrom('location').selectAll().where('id', 'in', [...new Set(ids)]).execute();
+  const wanted = [...new Set(ids)];
+  // Checkouts and voucher redemptions read their stores here on every request: planned once per connection.
+  const { rows } = await sql<LocationRow>`${PREPARED}SELECT * FROM location WHERE id = ANY(${wanted}::text[])`.execute(ctx.db);
   const byId = new Map(rows.map((r) => [r.id, toLocation(r)]));
-  return [...new Set(ids)].flatMap((id) => byId.get(id) ?? []);
+  return wanted.flatMap((id) => byId.get(id) ?? []);
 }
 
 function filtered(db: Executor, f: LocationFilter) {
