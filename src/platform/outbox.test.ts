@@ -130,6 +130,33 @@ describe('outbox relay', () => {
     expect(r.seen).toEqual(['e1', 'e2', 'late']);
   });
 
+  it.runIf(onPostgres)('an event a handler writes is relayed next round, even when later transactions commit during the round', async () => {
+    // A reaction's event is written in the relay's own transaction: the round must not count that
+    // transaction as finished, though other transactions that began after it have committed.
+    const seen: string[] = [];
+    const handlers = new EventHandlers();
+    handlers.onBatch(async (tx, events) => {
+      seen.push(...events.map((e) => e.aggregateId!));
+      const reactions = events.filter((e) => e.type === 'test.event').map((e) => ({ type: 'test.reaction', aggregateId: `${e.aggregateId}-reaction`, payload: {} }));
+      await emitAll(tx, reactions);
+    });
+    await relayAll(handlers);
+    seen.length = 0;
+    let busy = true;
+    const others = Array.from({ length: 3 }, async () => {
+      while (busy) await db.transaction().execute((tx) => sql`SELECT pg_current_xact_id()`.execute(tx));
+    });
+    const names = Array.from({ length: 40 }, (_, i) => `r${i}`);
+    for (const n of names) {
+      await write([n]);
+      await drainOutbox(db, handlers);
+    }
+    busy = false;
+    await Promise.all(others);
+    await relayAll(handlers);
+    expect(seen.filter((n) => n.endsWith('-reaction')).sort()).toEqual(names.map((n) => `${n}-reaction`).sort());
+  });
+
   it.runIf(onPostgres)('relays run by several servers at once hand each event on exactly once', async () => {
     const r = recorder();
     await relayAll(r.handlers);
