@@ -26,6 +26,9 @@ interface Counters {
   customerUses: Map<string, number>;
 }
 
+/** The stamp as a column of another module's statement (`${PROMOTIONS_STAMP} AS promotions_stamp`). */
+export const PROMOTIONS_STAMP = sql<string>`(SELECT stamp FROM promotion_version WHERE id = 1)`;
+
 /**
  * One round trip for every pricing waiting on it: the version stamp, and the live counters of the
  * limited promotions each of them considers (the snapshot's copy of a counter is only as fresh as
@@ -37,7 +40,7 @@ const readCounters = sharedRead<Want, Counters>(async (db, wants) => {
   // Without counters to read, a statement with no parameters: PostgreSQL plans it once per
   // connection, where the one below, given empty arrays, is planned again at every call.
   if (!ids.length) {
-    const { rows: [row] } = await sql<{ stamp: string }>`${PREPARED}SELECT stamp FROM promotion_version WHERE id = 1`.execute(db);
+    const { rows: [row] } = await sql<{ stamp: string }>`${PREPARED}SELECT ${PROMOTIONS_STAMP} AS stamp`.execute(db);
     return { stamp: row.stamp, promotions: new Map(), customerUses: new Map() };
   }
   const { rows } = await sql<{ stamp: string; promotions: Array<[string, number, string]> | null; uses: Array<[string, string, number]> | null }>`${PREPARED}
@@ -54,9 +57,6 @@ const readCounters = sharedRead<Want, Counters>(async (db, wants) => {
     customerUses: new Map((row.uses ?? []).map(([id, customer, used]) => [`${id} ${customer}`, used])),
   };
 });
-
-/** The stamp as a column of another module's statement (`${PROMOTIONS_STAMP} AS promotions_stamp`). */
-export const PROMOTIONS_STAMP = sql<string>`(SELECT stamp FROM promotion_version WHERE id = 1)`;
 
 async function readFresh(db: Executor, s: PromotionSnapshot | null, ids: string[], customerId?: string): Promise<Fresh> {
   const customer = customerId ?? '';
